@@ -35,31 +35,49 @@ export interface EthernetConfig {
     phy: "LAN87XX" | "IP101" | "RTL8201" | "DP83848" | "KSZ80XX";
     /** PHY address on the MDIO bus (0-31). @minimum 0 @maximum 31 */
     address: number;
-    /** MDC GPIO. @minimum 0 @maximum 39 */
+    /** MDC GPIO (an output, so 0-33: GPIO34-39 are input-only; IDF's own range). @minimum 0 @maximum 33 */
     mdc: number;
-    /** MDIO GPIO. @minimum 0 @maximum 39 */
+    /** MDIO GPIO (bidirectional, so 0-33). @minimum 0 @maximum 33 */
     mdio: number;
     /** RMII clock mode (a build-time setting): input on GPIO0, or output on GPIO0/16/17. */
     clockMode: "gpio0-in" | "gpio0-out" | "gpio16-out" | "gpio17-out";
-    /** GPIO that powers or resets the PHY, or -1 for none. @minimum -1 @maximum 39 */
+    /** GPIO (an output) that powers or resets the PHY, or -1 for none. @minimum -1 @maximum 33 */
     powerPin: number;
-    /** `switch`: the pin switches PHY power and must be raised before eth.init; `reset`: passed to eth.init as power. */
+    /** `switch`: the pin switches PHY power and must be raised before eth.init; `reset`: passed to eth.init as power; `none`: powerPin is -1. */
     powerPinKind: "switch" | "reset" | "none";
 }
 
 export interface SdConfig {
     /** `sdmmc-1bit`: SDMMC slot HS2 in 1-bit mode; `spi`: SD over SPI2 (HSPI). */
     interface: "sdmmc-1bit" | "spi";
-    /** GPIOs: clk/cmd/d0 for SDMMC; sclk/mosi/miso/cs for SPI. */
-    pins: { [name: string]: number };
-    /** Mount point on the VFS. */
+    /** GPIOs: clk/cmd/d0 for SDMMC (fixed by the HS2 slot: 14/15/2); sclk/mosi/miso/cs for SPI. */
+    pins: SdPins;
+    /** Mount point on the VFS (the NodeMCU docs use `/SD0`). @pattern ^/[A-Za-z0-9_]+$ */
     mountPoint: string;
     /** Maximum SD clock in Hz. @minimum 400000 */
     maxFrequencyHz: number;
-    /** Measured or datasheet sustained read bandwidth in bytes per second, used to bound each read. @minimum 1 */
+    /** Sustained read bandwidth in bytes per second through FatFs and `io` (measured, or a conservative estimate until measured), used to bound each read. @minimum 1 */
     readBytesPerSecond: number;
     /** Fixed cost of one read call in microseconds (seek, FAT lookup, command overhead). @minimum 0 */
     readOverheadUs: number;
+}
+
+/** SD GPIOs by signal name; which ones are needed depends on the interface. */
+export interface SdPins {
+    /** SDMMC clock. @minimum 0 @maximum 39 */
+    clk?: number;
+    /** SDMMC command. @minimum 0 @maximum 39 */
+    cmd?: number;
+    /** SDMMC data 0. @minimum 0 @maximum 39 */
+    d0?: number;
+    /** SPI clock. @minimum 0 @maximum 39 */
+    sclk?: number;
+    /** SPI data out. @minimum 0 @maximum 39 */
+    mosi?: number;
+    /** SPI data in (may be an input-only GPIO, 34-39). @minimum 0 @maximum 39 */
+    miso?: number;
+    /** SPI chip select. @minimum 0 @maximum 39 */
+    cs?: number;
 }
 
 export interface BudgetConfig {
@@ -87,20 +105,32 @@ export interface TimingConfig {
 }
 
 export interface NodemcuBuildConfig {
-    /** Modules to enable in menuconfig. */
+    /**
+     * Modules to enable in menuconfig, as NodeMCU names them (`eth` is `CONFIG_NODEMCU_CMODULE_ETH`).
+     * @items.type string
+     * @items.pattern ^[a-z0-9_]+$
+     */
     modules: string[];
     /** CONFIG_FREERTOS_HZ. @minimum 100 */
     freertosHz: number;
     /** Long FAT file names (CONFIG_FATFS_LFN_HEAP); otherwise files on the card need 8.3 names. */
     fatLongFileNames: boolean;
-    /** sdkconfig lines for the build, verbatim. */
+    /**
+     * sdkconfig lines for the build, verbatim: `CONFIG_X=value` or `# CONFIG_X is not set`.
+     * @items.type string
+     * @items.pattern ^(CONFIG_[A-Z0-9_]+=.+|# CONFIG_[A-Z0-9_]+ is not set)$
+     */
     sdkconfig: string[];
 }
 
 export interface SerialConfig {
     /** Console baud rate. @minimum 1200 */
     baud: number;
-    /** USB vendor ids of the board's USB-serial bridge, as 4 hex digits. */
+    /**
+     * USB vendor ids of the board's USB-serial bridge (to find its port), as 4 lowercase hex digits.
+     * @items.type string
+     * @items.pattern ^[0-9a-f]{4}$
+     */
     usbVendorIds: string[];
     /** The board resets when the port is opened (DTR/RTS wiring); wait this many ms before talking. @minimum 0 */
     resetOnOpenMs: number;
