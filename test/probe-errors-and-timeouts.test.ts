@@ -5,7 +5,7 @@ import * as dgram from "node:dgram";
 import { ProbeError } from "../tools/probe/errors";
 import { probe } from "../tools/probe/probe";
 import { FakeRtspServer, sdpFor } from "./probe-fake-rtsp-server";
-import { closedTcpPort, freeEvenPortPair, rtpPacket, sendPaced } from "./probe-support";
+import { closedTcpPort, freeEvenPortPair, rtpPacket, sendPaced, startProbe } from "./probe-support";
 
 async function rejection(p: Promise<unknown>): Promise<ProbeError> {
   try {
@@ -64,10 +64,11 @@ describe("probe: errors and timeouts", () => {
 
   it("silence after packets flowed ends the run as idle, not as an error", async () => {
     const port = await freeEvenPortPair();
-    const running = probe(`rtp://127.0.0.1:${port}`, { timeoutS: 0.8 });
+    const running = startProbe(`rtp://127.0.0.1:${port}`, { timeoutS: 0.8 });
+    await running.ready;
     const pkts = [0, 1, 2].map((i) => rtpPacket({ payloadType: 0, sequenceNumber: i, timestamp: 160 * i, ssrc: 1, payload: Buffer.alloc(160) }));
     await sendPaced(port, pkts, 1);
-    const result = await running;
+    const result = await running.result;
     assert.equal(result.stopReason, "idle");
     assert.equal(result.streams[0].received, 3);
   });

@@ -1,9 +1,8 @@
 // Interarrival jitter must be the RFC 3550 §6.4.1/A.8 estimator, in timestamp units and in µs.
 
 import { strict as assert } from "node:assert";
-import { probe } from "../tools/probe/probe";
 import { StreamStats } from "../tools/probe/stats";
-import { freeEvenPortPair, rtpPacket, sendPaced } from "./probe-support";
+import { freeEvenPortPair, rtpPacket, sendPaced, startProbe } from "./probe-support";
 
 /**
  * RFC 3550 §6.4.1 written out: D(i-1,i) = (R_i - R_{i-1}) - (S_i - S_{i-1}) over packets in arrival
@@ -110,9 +109,10 @@ describe("probe: RFC 3550 interarrival jitter", () => {
     const datagrams = [...Array(n).keys()].map((i) =>
       rtpPacket({ payloadType: 0, sequenceNumber: 7 + i, timestamp: 90 + 160 * i, ssrc: 0xabc, payload: Buffer.alloc(160, 0xff) }),
     );
-    const running = probe(`rtp://127.0.0.1:${port}`, { packets: n, timeoutS: 5, trace: true });
+    const running = startProbe(`rtp://127.0.0.1:${port}`, { packets: n, timeoutS: 5, trace: true });
+    await running.ready;
     await sendPaced(port, datagrams, 2);
-    const result = await running;
+    const result = await running.result;
     const trace = result.trace!;
     assert.equal(trace.length, n);
     const ref = referenceJitter(

@@ -1,9 +1,8 @@
 // Loss, duplicates and reordering: counts must follow RFC 3550 A.1/A.3 for an injected send schedule.
 
 import { strict as assert } from "node:assert";
-import { probe } from "../tools/probe/probe";
 import { StreamStats } from "../tools/probe/stats";
-import { freeEvenPortPair, patternPayload, rtpPacket, sendPaced } from "./probe-support";
+import { freeEvenPortPair, patternPayload, rtpPacket, sendPaced, startProbe } from "./probe-support";
 
 /** Send order as unwrapped packet indices: drops, duplicates and late packets injected by hand. */
 function schedule(): number[] {
@@ -116,9 +115,10 @@ describe("probe: loss, duplicates and reordering", () => {
         payload: patternPayload(SAMPLES, n),
       }),
     );
-    const running = probe(`rtp://127.0.0.1:${port}`, { packets: datagrams.length, timeoutS: 5 });
+    const running = startProbe(`rtp://127.0.0.1:${port}`, { packets: datagrams.length, timeoutS: 5 });
+    await running.ready;
     await sendPaced(port, datagrams, 1);
-    const result = await running;
+    const result = await running.result;
     assert.equal(result.stopReason, "packets");
     assert.equal(result.streams.length, 1);
     const r = result.streams[0];

@@ -1,9 +1,8 @@
 // Arrival deviation from the media clock: lateness against the earliest schedule the timestamps allow.
 
 import { strict as assert } from "node:assert";
-import { probe } from "../tools/probe/probe";
 import { StreamStats } from "../tools/probe/stats";
-import { freeEvenPortPair, rtpPacket, sendPaced } from "./probe-support";
+import { freeEvenPortPair, rtpPacket, sendPaced, startProbe } from "./probe-support";
 
 /** Nearest-rank percentile (the smallest value with at least p% of samples at or below it). */
 function nearestRank(values: number[], p: number): number {
@@ -89,9 +88,10 @@ describe("probe: arrival deviation from the media clock", () => {
     const datagrams = [...Array(n).keys()].map((i) =>
       rtpPacket({ payloadType: 11, sequenceNumber: 300 + i, timestamp: 5 + 441 * i, ssrc: 77, payload: Buffer.alloc(882) }),
     );
-    const running = probe(`rtp://127.0.0.1:${port}`, { packets: n, timeoutS: 5, trace: true });
+    const running = startProbe(`rtp://127.0.0.1:${port}`, { packets: n, timeoutS: 5, trace: true });
+    await running.ready;
     await sendPaced(port, datagrams, 3);
-    const result = await running;
+    const result = await running.result;
     const offsets = result.trace!.map((e) => e.arrivalNs - ((e.timestamp - 5) / 44100) * 1e9);
     const min = Math.min(...offsets);
     const devUs = offsets.map((o) => (o - min) / 1000);

@@ -35,7 +35,7 @@ describe("probe: RTSP client", () => {
     assert.equal(describe.headers.get("accept"), "application/sdp");
     assert.equal(setup.uri, `${server.url}/track1`, "a=control resolved against Content-Base");
     const m = /^RTP\/AVP;unicast;client_port=(\d+)-(\d+)$/.exec(setup.headers.get("transport") ?? "");
-    assert.ok(m, setup.headers.get("transport"));
+    assert.ok(m, `transport: ${setup.headers.get("transport")}`);
     assert.equal(Number(m[1]) % 2, 0);
     assert.equal(Number(m[2]), Number(m[1]) + 1);
     assert.equal(setup.headers.get("session"), undefined, "no Session before the server gives one");

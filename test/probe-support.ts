@@ -2,6 +2,16 @@
 
 import * as dgram from "node:dgram";
 import * as net from "node:net";
+import { probe, type ProbeOptions, type ProbeResult } from "../tools/probe/probe";
+
+/** Starts a probe; `ready` resolves once it listens, so a test sender never races the bind. */
+export function startProbe(url: string, options: ProbeOptions): { ready: Promise<void>; result: Promise<ProbeResult> } {
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const result = probe(url, { ...options, onReady });
+  // If setup fails, `ready` never resolves: surface the error through it too.
+  return { ready: Promise.race([ready, result.then(() => undefined)]), result };
+}
 
 export interface RtpFields {
   payloadType: number;
@@ -103,12 +113,21 @@ export function closedTcpPort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Sends datagrams to 127.0.0.1:port, one every `intervalMs`, then closes its socket. */
-export async function sendPaced(port: number, datagrams: Buffer[], intervalMs = 2): Promise<void> {
+/**
+ * Sends datagrams to address:port (127.0.0.1 by default), one every `intervalMs`, then closes its socket.
+ * Multicast goes out of the loopback interface only, with TTL 0.
+ */
+export async function sendPaced(port: number, datagrams: Buffer[], intervalMs = 2, address = "127.0.0.1"): Promise<void> {
   const s = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => s.bind(0, "127.0.0.1", resolve));
+  if (Number(address.split(".")[0]) >= 224) {
+    s.setMulticastInterface("127.0.0.1");
+    s.setMulticastTTL(0);
+    s.setMulticastLoopback(true);
+  }
   try {
     for (const d of datagrams) {
-      await new Promise<void>((resolve, reject) => s.send(d, port, "127.0.0.1", (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => s.send(d, port, address, (err) => (err ? reject(err) : resolve())));
       if (intervalMs > 0) await sleep(intervalMs);
     }
   } finally {

@@ -1,9 +1,8 @@
 // 16-bit sequence and 32-bit timestamp wrap-around: no false loss, resync, jitter or lateness at the wrap.
 
 import { strict as assert } from "node:assert";
-import { probe } from "../tools/probe/probe";
 import { StreamStats } from "../tools/probe/stats";
-import { freeEvenPortPair, rtpPacket, sendPaced } from "./probe-support";
+import { freeEvenPortPair, rtpPacket, sendPaced, startProbe } from "./probe-support";
 
 const PCMU = { encoding: "PCMU", clockRate: 8000, channels: 1 };
 
@@ -93,9 +92,10 @@ describe("probe: sequence and timestamp wrap-around", () => {
         payload: Buffer.alloc(160, 0xd5),
       }),
     );
-    const running = probe(`rtp://127.0.0.1:${port}`, { packets: datagrams.length, timeoutS: 5 });
+    const running = startProbe(`rtp://127.0.0.1:${port}`, { packets: datagrams.length, timeoutS: 5 });
+    await running.ready;
     await sendPaced(port, datagrams, 1);
-    const r = (await running).streams[0];
+    const r = (await running.result).streams[0];
     assert.equal(r.encoding, "PCMA");
     assert.equal(r.firstSequence, seq0);
     assert.equal(r.expected, 40);

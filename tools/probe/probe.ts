@@ -32,6 +32,8 @@ export interface ProbeOptions {
   signal?: AbortSignal;
   onProgress?: (p: ProbeProgress) => void;
   progressIntervalMs?: number;
+  /** Called once the receiver is set up (sockets bound, RTSP PLAY answered): a sender may start now. */
+  onReady?: () => void;
 }
 
 export interface ProbeProgress {
@@ -117,6 +119,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
         : await startRtpUrl(url, { ...common, iface: options.iface });
   if (options.tcp && input !== "rtsp") warnings.add("--tcp applies to rtsp:// only; ignored");
 
+  options.onReady?.();
   const t0 = process.hrtime.bigint();
   const elapsedS = () => Number(process.hrtime.bigint() - t0) / 1e9;
   const timers: NodeJS.Timeout[] = [];
