@@ -123,12 +123,12 @@ export class LuaVm implements GlueIo {
     }
 
     /** Registers Lua source as package.preload[name], chunk named "@name.lua" so errors name the file. */
-    defineModule(name: string, source: string): void {
+    defineModule(name: string, source: string, fileName = name + ".lua"): void {
         this.pushString(source);
         this.setGlobalFromTop("__rc_module_src");
         this.exec(
             `local load = loadstring or load
-             local f, e = load(__rc_module_src, "@${name}.lua")
+             local f, e = load(__rc_module_src, "@${fileName}")
              __rc_module_src = nil
              if not f then error(e, 0) end
              package.preload["${name}"] = f`,
@@ -209,6 +209,10 @@ export class LuaVm implements GlueIo {
         this.inputHead = 0;
         this.inputPos = 0;
         this.reader.reset();
+        const top = this.glue._lua_gettop(this.L);
+        this.getGlobal("__rc_drain");
+        if (this.glue._lua_type(this.L, -1) === 6) this.pcall(0, 0, 0);
+        this.glue._lua_settop(this.L, top);
     }
 
     private topString(): string {
