@@ -8,8 +8,10 @@ export type TaskBody = (this: void, nowUs: number, releaseUs: number) => number 
 export class PeriodicTask {
     /** Releases that ran. */
     runs = 0;
-    /** Releases skipped because the task (or something else on the one Lua task) ran past them. */
+    /** Runs that ended after the task's next release (the job overran its period). */
     overruns = 0;
+    /** Releases dropped because the task was already a whole period behind them: never run late in a burst. */
+    skipped = 0;
     /** Lateness of each run behind its release time. */
     readonly lateness = new LatencyHistogram();
     nextReleaseUs: number;
@@ -86,10 +88,11 @@ export class Scheduler {
                 if (wake !== undefined && (task.wakeUs < 0 || wake < task.wakeUs)) task.wakeUs = wake;
                 now = this.clock.nowUs();
                 let next = release + task.periodUs;
+                if (now > next) task.overruns++;
                 if (now >= next + task.periodUs) {
-                    // Past the next release already: skip to the first release still ahead, counting what was lost.
+                    // A whole period behind: drop the releases already past rather than run them back to back.
                     const missed = Math.floor((now - next) / task.periodUs);
-                    task.overruns += missed;
+                    task.skipped += missed;
                     next += missed * task.periodUs;
                 }
                 task.nextReleaseUs = next;

@@ -1,0 +1,71 @@
+// Test support: builds the firmware once per Lua version (per mocha run) and starts host boards on it.
+import * as path from "path";
+import { buildFirmware, BuildResult, ROOT, listFiles } from "../../tools/build";
+import { boardIds, loadBoard } from "../../tools/boards";
+import { LuaVersion } from "../../tools/harness/glue";
+import { HostBoard, HostBoardOptions } from "../../tools/harness/host-board";
+import { Network, SimNetwork } from "../../tools/harness/network";
+import { CardFiles, StorageModel } from "../../tools/harness/storage";
+
+const builds = new Map<LuaVersion, BuildResult>();
+
+/** Every Lua version some board uses: each firmware test runs under all of them. */
+export function luaVersions(): LuaVersion[] {
+    const set = new Set<LuaVersion>();
+    for (const id of boardIds()) set.add(loadBoard(id).luaVersion);
+    set.add("5.1");
+    set.add("5.3");
+    return [...set].sort();
+}
+
+/** The host firmware plus the test fixtures, one Lua file per module, for the given Lua version. */
+export function testBuild(version: LuaVersion): BuildResult {
+    let b = builds.get(version);
+    if (!b) {
+        b = buildFirmware({
+            board: loadBoard("host"),
+            luaVersion: version,
+            bundle: false,
+            outDir: path.join(ROOT, "dist", `test-${version}`),
+            extraRoots: listFiles(path.join(ROOT, "test", "fixtures"), ".ts"),
+        });
+        builds.set(version, b);
+    }
+    return b;
+}
+
+export interface TestBoardOptions {
+    files?: Map<string, Buffer> | string;
+    storage?: StorageModel;
+    network?: Network;
+    clock?: "virtual" | "real";
+    log?: (line: string) => void;
+    seed?: number;
+}
+
+/** A host board in virtual time on the simulated network, with the given card contents. */
+export function testBoard(version: LuaVersion, options: TestBoardOptions = {}): HostBoard {
+    const build = testBuild(version);
+    const opts: HostBoardOptions = {
+        buildDir: build.outDir,
+        luaVersion: version,
+        clock: options.clock ?? "virtual",
+        network: options.network ?? new SimNetwork(),
+        card: new CardFiles(options.files ?? new Map()),
+        storage: options.storage,
+        log: options.log ?? (() => undefined),
+        seed: options.seed ?? 12345,
+    };
+    return new HostBoard(opts);
+}
+
+/** Runs `body` once per Lua version inside its own describe block. */
+export function eachLuaVersion(title: string, body: (version: LuaVersion) => void): void {
+    for (const v of luaVersions()) {
+        describe(`${title} (Lua ${v})`, function () {
+            this.timeout(120_000);
+            before(() => testBuild(v));
+            body(v);
+        });
+    }
+}
