@@ -139,7 +139,7 @@ export class StreamStats {
 
     const restart = u.verdict === "resync" || this.lastExtTs === null;
     const ts = p.timestamp >>> 0;
-    const extTs = restart ? ts : ts;
+    const extTs = restart ? ts : (this.lastExtTs as number) + delta32(ts, (this.lastExtTs as number) >>> 0);
     this.lastExtTs = extTs;
     if (restart) {
       this.transit = null;
