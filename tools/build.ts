@@ -50,6 +50,12 @@ export function toLuaLiteral(value: unknown, indent = ""): string {
     return `{\n${entries.join(",\n")}\n${indent}}`;
 }
 
+/** What the firmware reads at run time: build options, serial settings and names stay on the laptop. */
+function runtimeBoard(board: Board, luaVersion: string): Partial<Board> {
+    const { nodemcuBuild: _b, serial: _s, name: _n, ...rest } = board;
+    return { ...rest, luaVersion: luaVersion as Board["luaVersion"] };
+}
+
 function formatDiagnostics(diagnostics: readonly ts.Diagnostic[]): string {
     return ts.formatDiagnostics(diagnostics, {
         getCanonicalFileName: f => f,
@@ -95,7 +101,7 @@ export function buildFirmware(options: BuildOptions): BuildResult {
     const errors = result.diagnostics.filter(d => d.category === ts.DiagnosticCategory.Error);
     if (errors.length > 0) throw new BuildError(`firmware does not compile for ${board.id} (Lua ${luaVersion}):\n${formatDiagnostics(errors)}`);
 
-    fs.writeFileSync(path.join(outDir, "board.lua"), `-- Board description of ${board.id}, generated from boards/${board.id}.board.json.\nreturn { board = ${toLuaLiteral({ ...board, luaVersion })} }\n`);
+    fs.writeFileSync(path.join(outDir, "board.lua"), `-- Board description of ${board.id}, generated from boards/${board.id}.board.json.\nreturn { board = ${toLuaLiteral(runtimeBoard(board, luaVersion))} }\n`);
     const files = listFiles(outDir, ".lua").map(f => ({ name: path.relative(outDir, f).split(path.sep).join("/"), bytes: fs.statSync(f).size }));
     return { outDir, luaVersion, files, totalBytes: files.reduce((a, f) => a + f.bytes, 0) };
 }

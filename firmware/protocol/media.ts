@@ -1,0 +1,60 @@
+// What the protocol layer tells the streaming core about a file: its format, RTP mapping, and how to cut it into packets.
+
+/** RTP encodings ringcast sends (RFC 3551 names). */
+export type Encoding = "L8" | "L16" | "L24" | "PCMU" | "PCMA" | "MPA";
+
+export interface MediaInfo {
+    /** Container the file was recognised as. */
+    container: "wav" | "au" | "mp3";
+    encoding: Encoding;
+    /** Static RFC 3551 payload type where one fits (0, 8, 10, 11, 14), else a dynamic one (96). */
+    payloadType: number;
+    /** RTP clock rate: the sample rate for PCM/G.711, 90000 for MPA. */
+    clockRate: number;
+    /** Sample rate of the audio. */
+    sampleRate: number;
+    channels: number;
+    /** Bytes of one sample frame (all channels) for PCM/G.711; 0 for MPA. */
+    frameBytes: number;
+    /** Byte range of the audio data in the file. */
+    dataOffset: number;
+    dataLength: number;
+    /** Width of the little-endian to network byte order swap needed per sample (WAV 16-bit: 2, 24-bit: 3), or 0. */
+    swapWidth: number;
+    /** Average bit rate of the payload in bits per second (admission uses it). */
+    bitsPerSecond: number;
+    /** Duration in microseconds. */
+    durationUs: number;
+}
+
+/** Where a file is refused: a reason the control plane can report (RTSP 415 / 404). */
+export interface MediaError {
+    reason: string;
+}
+
+/**
+ * Turns what the disk task read into packet payloads. One per stream; keeps state between reads (an MP3 frame cut
+ * by a read boundary). Allocates nothing per packet but the payload strings themselves.
+ */
+export interface Packetizer {
+    readonly media: MediaInfo;
+    /** Storage read shape: `piecesPerRead` consecutive pieces of `pieceLength` bytes (PCM: one piece per packet). */
+    readonly pieceLength: number;
+    readonly piecesPerRead: number;
+    /** Largest number of packets one read can yield (sizes the buffers at admission). */
+    readonly maxPacketsPerRead: number;
+    /** Payload bytes of a full packet (for bandwidth: header overhead is added by the caller). */
+    readonly packetBytes: number;
+    /** Nominal duration of one full packet in RTP clock ticks. */
+    readonly packetTicks: number;
+    /** File offset of the data at media position `ticks` (aligned to a packet or frame boundary) for seeking. */
+    offsetForTicks(ticks: number): LuaMultiReturn<[number, number]>;
+    /** Resets internal state after a seek to `offset`. */
+    reset(offset: number): void;
+    /**
+     * Converts `pieceCount` pieces read from storage into payloads: writes payloads[0..n-1] and ticks[0..n-1] (the RTP
+     * clock ticks each payload lasts) and returns n. Byte order is fixed here (WAV PCM -> network order), as is the
+     * RFC 2250 header for MPA.
+     */
+    packetize(pieces: string[], pieceCount: number, payloads: string[], ticks: number[]): number;
+}
