@@ -102,6 +102,8 @@ export interface TimingConfig {
     readPeriodUs: number;
     /** Packets later than this many microseconds behind their media time are dropped, never sent late. @minimum 0 */
     lateToleranceUs: number;
+    /** Media each stream keeps buffered ahead of the send point, to ride out slow or stalled storage reads. @minimum 0 */
+    readAheadUs: number;
 }
 
 export interface NodemcuBuildConfig {
