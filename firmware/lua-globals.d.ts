@@ -22,7 +22,7 @@ declare namespace string {
     function format(fmt: string, ...args: unknown[]): string;
     function find(s: string, pattern: string, init?: number, plain?: boolean): LuaMultiReturn<[number, number, ...string[]] | [undefined]>;
     function match(s: string, pattern: string, init?: number): LuaMultiReturn<(string | undefined)[]>;
-    function gsub(s: string, pattern: string, repl: string | ((...captures: string[]) => string), n?: number): LuaMultiReturn<[string, number]>;
+    function gsub(s: string, pattern: string, repl: string | LuaTable<string, string> | ((...captures: string[]) => string), n?: number): LuaMultiReturn<[string, number]>;
     function lower(s: string): string;
     function upper(s: string): string;
     function len(s: string): number;

@@ -25,6 +25,33 @@ export interface MediaInfo {
     bitsPerSecond: number;
     /** Duration in microseconds. */
     durationUs: number;
+    /** AU 8-bit linear PCM is signed: packetize adds 128 to every byte to make RFC 3551 L8 (offset 128). */
+    signed8?: boolean;
+    /** MPEG audio only: what packetizing and seeking need. */
+    mpeg?: MpegInfo;
+}
+
+/** MPEG audio stream parameters, taken from the first frame and the Xing/Info/VBRI header if there is one. */
+export interface MpegInfo {
+    /** 1 (MPEG-1), 2 (MPEG-2) or 2.5 (MPEG-2.5). */
+    version: number;
+    /** 1, 2 or 3. */
+    layer: number;
+    samplesPerFrame: number;
+    /** Bit rate of the first audio frame in bits per second. */
+    bitrate: number;
+    /** True when a Xing or VBRI header says the bit rate varies (an "Info" header marks CBR). */
+    vbr: boolean;
+    /** Audio frames in the file from the Xing/Info/VBRI header, or 0 when unknown. */
+    frames: number;
+    /** Xing seek table (100 entries, 0-255) or undefined. */
+    toc?: number[];
+    /** File offset the Xing table is relative to (the Xing frame) and the byte count it spans. */
+    tocOffset: number;
+    tocBytes: number;
+    /** Second and third header bytes of the first frame with the CRC, bit-rate, padding and private bits cleared: every frame of the stream must match. */
+    fixed2: number;
+    fixed3: number;
 }
 
 /** Where a file is refused: a reason the control plane can report (RTSP 415 / 404). */
