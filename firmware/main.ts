@@ -1,22 +1,29 @@
-// Firmware entry: given a board's HAL and description, starts the kernel and the services on it.
+// Firmware entry: given a board's HAL and description, starts the kernel, the streaming core and the control plane.
 import type { Board } from "../boards/board";
 import { Hal } from "../hal/interfaces";
 import { Scheduler } from "./kernel/scheduler";
+import { StreamManager } from "./stream/manager";
 
 export interface Firmware {
     readonly hal: Hal;
     readonly board: Board;
     readonly scheduler: Scheduler;
+    readonly streams: StreamManager;
     stop(): void;
 }
 
 export function boot(hal: Hal, board: Board): Firmware {
     const scheduler = new Scheduler(hal);
-    hal.log(`ringcast on ${board.id}: Lua ${_VERSION}, pool ${board.budget.poolBytes} bytes`);
+    const streams = new StreamManager(hal, board, scheduler);
+    hal.log(`ringcast on ${board.id}: Lua ${_VERSION}, ${streams.pool.total} buffers of ${board.budget.bufferBytes} bytes, reads of ${streams.readBytes} bytes`);
     return {
         hal,
         board,
         scheduler,
-        stop: () => scheduler.stop(),
+        streams,
+        stop: () => {
+            for (const s of streams.streams()) streams.close(s);
+            scheduler.stop();
+        },
     };
 }

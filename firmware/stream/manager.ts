@@ -8,7 +8,7 @@ import { NetworkTask } from "../net/network-task";
 import { describeFile } from "../protocol/describe";
 import { MediaInfo } from "../protocol/media";
 import { createPacketizer } from "../protocol/packetizer";
-import { BufferPool } from "../pool/buffer-pool";
+import { BufferPool, PoolBuffer } from "../pool/buffer-pool";
 import { Ring } from "../pool/ring";
 import { admit } from "./admission";
 import { PacketSink, PlayInfo, StreamControl, StreamRefusal, StreamView } from "./control";
@@ -29,7 +29,7 @@ export class StreamManager implements StreamControl {
     readonly sequential?: SequentialSender;
     readonly readBytes: number;
     private readonly rtcp: RtcpReporter;
-    private onEnded?: (stream: StreamView, reason: string) => void;
+    private onEnded?: (this: void, stream: StreamView, reason: string) => void;
 
     constructor(readonly hal: Hal, readonly board: Board, scheduler: Scheduler, readonly mode: SendMode = "two-task") {
         const b = board.budget;
@@ -55,7 +55,7 @@ export class StreamManager implements StreamControl {
         }
     }
 
-    setOnEnded(handler: (stream: StreamView, reason: string) => void): void {
+    setOnEnded(handler: (this: void, stream: StreamView, reason: string) => void): void {
         this.onEnded = handler;
     }
 
@@ -95,7 +95,7 @@ export class StreamManager implements StreamControl {
                 onDone(undefined, refusal);
                 return;
             }
-            const buffers = [];
+            const buffers: PoolBuffer[] = [];
             this.pool.reserve(reservation.buffers, buffers);
             const hal = this.hal;
             const e = new StreamEntry(

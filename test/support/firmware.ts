@@ -41,6 +41,7 @@ export interface TestBoardOptions {
     clock?: "virtual" | "real";
     log?: (line: string) => void;
     seed?: number;
+    timerTickUs?: number;
 }
 
 /** A host board in virtual time on the simulated network, with the given card contents. */
@@ -55,6 +56,7 @@ export function testBoard(version: LuaVersion, options: TestBoardOptions = {}): 
         storage: options.storage,
         log: options.log ?? (() => undefined),
         seed: options.seed ?? 12345,
+        timerTickUs: options.timerTickUs,
     };
     return new HostBoard(opts);
 }

@@ -4,6 +4,7 @@
 local write, read, stdout = io.write, io.read, io.stdout
 local tostring, error = tostring, error
 local traceback = debug.traceback
+local sethook = debug.sethook
 stdout:setvbuf("full", 65536)
 
 local bridge = {}
@@ -91,6 +92,16 @@ end
 
 function __rc_traceback(e)
   return traceback(tostring(e), 2)
+end
+
+-- Instruction counting for the board budget: a count hook every 100 VM instructions (hooks do not count themselves).
+local hookTicks = 0
+local function countHook() hookTicks = hookTicks + 1 end
+function __rc_count_instructions(on)
+  if on then hookTicks = 0 sethook(countHook, "", 100) else sethook() end
+end
+function __rc_instructions()
+  return hookTicks * 100
 end
 
 -- Serialises plain Lua values to JSON for test drivers (arrays are tables with only 1..n keys).

@@ -23,6 +23,8 @@ export interface HostBoardOptions {
     log?: (line: string) => void;
     /** Deterministic randomness for tests. */
     seed?: number;
+    /** Timer resolution of the simulated board in µs: alarms fire at the next multiple (NodeMCU: the FreeRTOS tick). */
+    timerTickUs?: number;
 }
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
@@ -74,7 +76,9 @@ export class HostBoard implements EventSink {
         vm.handle(Op.report, (_a, blob) => this.reports.push(JSON.parse(latin1(blob))));
         vm.handle(Op.timerAt, ([id, at]) => {
             this.timers.get(Number(id))?.cancel();
-            this.timers.set(Number(id), this.world.at(Number(at), () => this.event(`${Ev.timer} ${id}`)));
+            const tick = this.options.timerTickUs ?? 1;
+            const when = tick > 1 ? Math.ceil(Number(at) / tick) * tick : Number(at);
+            this.timers.set(Number(id), this.world.at(when, () => this.event(`${Ev.timer} ${id}`)));
         });
         vm.handle(Op.timerCancel, ([id]) => {
             this.timers.get(Number(id))?.cancel();
