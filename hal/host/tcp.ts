@@ -58,7 +58,7 @@ export class HostTcpConnection implements TcpConnection {
 export class HostTcpServer implements TcpServer {
     readonly port: number;
     private readonly id: number;
-    private onConnect?: (c: TcpConnection) => void;
+    private onConnect?: (this: void, c: TcpConnection) => void;
 
     constructor(options: TcpServerOptions) {
         this.id = bridge.callNumber(Op.tcpListen, options.port, options.address ?? "0.0.0.0");

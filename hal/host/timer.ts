@@ -16,7 +16,7 @@ export class HostClock implements Clock {
 
 export class HostTimer implements Timer {
     private readonly id: number;
-    private onFire?: () => void;
+    private onFire?: (this: void) => void;
 
     constructor(options: TimerOptions) {
         this.id = nextId++;

@@ -9,7 +9,7 @@ export class HostUdpSocket implements UdpSocket {
     readonly port: number;
     private readonly id: number;
     private open = true;
-    private onReceive?: (data: string, port: number, address: string) => void;
+    private onReceive?: (this: void, data: string, port: number, address: string) => void;
 
     constructor(options: UdpSocketOptions) {
         this.id = bridge.callNumber(Op.udpOpen, options.port ?? 0, options.address ?? "0.0.0.0");
