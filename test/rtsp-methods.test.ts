@@ -1,44 +1,11 @@
 // RTSP methods against a scripted streaming core in virtual time: OPTIONS, DESCRIBE, SETUP (UDP/TCP), PLAY/PAUSE/seek, TEARDOWN.
 import { strict as assert } from "assert";
-import { HostBoard } from "../tools/harness/host-board";
-import { SimNetwork } from "../tools/harness/network";
-import { eachLuaVersion, testBoard } from "./support/firmware";
-import { sessionId, SimRtspClient } from "./rtsp-support";
-
-const PORT = 8554;
-const UDP_BASE = 6970;
-const TONE = Buffer.alloc(44100 * 4 * 3); // 3 s of 44.1 kHz stereo 16-bit for the fake core's duration
-
-function start(version: "5.1" | "5.3", fake: Partial<{ capacity: number; answerDelayUs: number; packetsPerFile: number }> = {}, options = "{}") {
-    const network = new SimNetwork();
-    const board = testBoard(version, { network, files: new Map([["tone.wav", TONE], ["dir/b.wav", TONE], ["notes.txt", Buffer.from("hi")]]) });
-    const f = { capacity: 4, answerDelayUs: 0, packetsPerFile: 1_000_000, ...fake };
-    board.exec(`rt = require("test.fixtures.rtsp-fake").start(${PORT}, ${UDP_BASE}, { capacity = ${f.capacity}, answerDelayUs = ${f.answerDelayUs}, packetsPerFile = ${f.packetsPerFile} }, ${options})`);
-    return { board, network };
-}
-
-/** Departures to a port, parsed back into the fake core's "RTP <stream> <seq> <positionUs>" text. */
-function rtpTo(network: SimNetwork, port: number): Array<{ fromPort: number; seq: number; positionUs: number; atUs: number }> {
-    return network.departures
-        .filter(d => d.port === port && d.data.toString("latin1").startsWith("RTP "))
-        .map(d => {
-            const [, , seq, pos] = d.data.toString("latin1").split(" ");
-            return { fromPort: d.fromPort, seq: Number(seq), positionUs: Number(pos), atUs: d.atUs };
-        });
-}
-
-function withBoard(board: HostBoard, body: () => void): void {
-    try {
-        body();
-        assert.equal(board.fault, undefined, `firmware fault: ${board.fault?.message}`);
-    } finally {
-        board.close();
-    }
-}
+import { eachLuaVersion } from "./support/firmware";
+import { PORT, rtpTo, sessionId, SimRtspClient, startFake, TONE, UDP_BASE, withBoard } from "./rtsp-support";
 
 eachLuaVersion("RTSP methods", version => {
     it("answers OPTIONS with the methods it implements, GET_PARAMETER included, echoing CSeq", () => {
-        const { board, network } = start(version);
+        const { board, network } = startFake(version);
         withBoard(board, () => {
             const c = new SimRtspClient(board, network, PORT);
             const r = c.request("OPTIONS", `rtsp://127.0.0.1:${PORT}/`);
@@ -50,7 +17,7 @@ eachLuaVersion("RTSP methods", version => {
     });
 
     it("describes a file with SDP, Content-Base, a=control and a=range", () => {
-        const { board, network } = start(version);
+        const { board, network } = startFake(version);
         withBoard(board, () => {
             const c = new SimRtspClient(board, network, PORT);
             const url = `rtsp://127.0.0.1:${PORT}/dir/b.wav`;
@@ -69,7 +36,7 @@ eachLuaVersion("RTSP methods", version => {
     });
 
     it("refuses missing and unplayable files with 404 and 415", () => {
-        const { board, network } = start(version);
+        const { board, network } = startFake(version);
         withBoard(board, () => {
             const c = new SimRtspClient(board, network, PORT);
             assert.equal(c.request("DESCRIBE", `rtsp://127.0.0.1:${PORT}/missing.wav`).status, 404);
@@ -81,7 +48,7 @@ eachLuaVersion("RTSP methods", version => {
     });
 
     it("sets up UDP, plays from the server port to the client port, pauses, seeks with Range and tears down with a BYE", () => {
-        const { board, network } = start(version);
+        const { board, network } = startFake(version);
         withBoard(board, () => {
             const c = new SimRtspClient(board, network, PORT);
             const url = `rtsp://127.0.0.1:${PORT}/tone.wav/track1`;
@@ -122,7 +89,7 @@ eachLuaVersion("RTSP methods", version => {
     });
 
     it("interleaves RTP on the RTSP connection after the PLAY answer, on the channels the client asked for", () => {
-        const { board, network } = start(version);
+        const { board, network } = startFake(version);
         withBoard(board, () => {
             const c = new SimRtspClient(board, network, PORT);
             const url = `rtsp://127.0.0.1:${PORT}/tone.wav/track1`;
@@ -148,7 +115,7 @@ eachLuaVersion("RTSP methods", version => {
     });
 
     it("answers pipelined requests in order when the core answers later", () => {
-        const { board, network } = start(version, { answerDelayUs: 30_000 });
+        const { board, network } = startFake(version, { answerDelayUs: 30_000 });
         withBoard(board, () => {
             const c = new SimRtspClient(board, network, PORT);
             const u = `rtsp://127.0.0.1:${PORT}/tone.wav`;

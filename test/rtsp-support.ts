@@ -1,6 +1,8 @@
 // Test support: an RTSP client on the simulated network (virtual time) that collects responses and interleaved frames.
+import { strict as assert } from "assert";
 import { HostBoard } from "../tools/harness/host-board";
 import { SimNetwork } from "../tools/harness/network";
+import { testBoard } from "./support/firmware";
 
 export interface RtspReply {
     status: number;
@@ -119,4 +121,46 @@ export function sessionId(reply: RtspReply): string {
     const s = reply.headers.session;
     if (!s) throw new Error(`no Session header in ${reply.status} ${reply.reason}`);
     return s.split(";")[0];
+}
+
+export const PORT = 8554;
+export const UDP_BASE = 6970;
+/** 3 s of 44.1 kHz stereo 16-bit: the fake core derives the duration from the size. */
+export const TONE = Buffer.alloc(44100 * 4 * 3);
+
+export interface FakeCore {
+    capacity: number;
+    answerDelayUs: number;
+    packetsPerFile: number;
+}
+
+/** A board running the RTSP server over the scripted core (test/fixtures/rtsp-fake.ts); `options` is a Lua table literal. */
+export function startFake(version: "5.1" | "5.3", fake: Partial<FakeCore> = {}, options = "{}"): { board: HostBoard; network: SimNetwork } {
+    const network = new SimNetwork();
+    const board = testBoard(version, { network, files: new Map([["tone.wav", TONE], ["dir/b.wav", TONE], ["notes.txt", Buffer.from("hi")]]) });
+    const f = { capacity: 4, answerDelayUs: 0, packetsPerFile: 1_000_000, ...fake };
+    board.exec(
+        `rt = require("test.fixtures.rtsp-fake").start(${PORT}, ${UDP_BASE}, { capacity = ${f.capacity}, answerDelayUs = ${f.answerDelayUs}, packetsPerFile = ${f.packetsPerFile} }, ${options})`,
+    );
+    return { board, network };
+}
+
+/** Departures to a port, parsed back into the fake core's "RTP <stream> <seq> <positionUs>" text. */
+export function rtpTo(network: SimNetwork, port: number): Array<{ fromPort: number; seq: number; positionUs: number; atUs: number }> {
+    return network.departures
+        .filter(d => d.port === port && d.data.toString("latin1").startsWith("RTP "))
+        .map(d => {
+            const [, , seq, pos] = d.data.toString("latin1").split(" ");
+            return { fromPort: d.fromPort, seq: Number(seq), positionUs: Number(pos), atUs: d.atUs };
+        });
+}
+
+/** Runs a test body on a board, fails it if a Lua callback raised, and always closes the board. */
+export function withBoard(board: HostBoard, body: () => void): void {
+    try {
+        body();
+        assert.equal(board.fault, undefined, `firmware fault: ${board.fault?.message}`);
+    } finally {
+        board.close();
+    }
 }
