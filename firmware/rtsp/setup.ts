@@ -45,7 +45,7 @@ function delivery(ctx: RtspContext, connection: RtspConnection, spec: TransportS
         return {
             sink: new InterleavedSink(connection, rtp, rtcp),
             transport: "tcp",
-            destination: `interleaved ${int(rtp)}-${int(rtcp)}`,
+            destination: `interleaved:${int(rtp)}-${int(rtcp)}`,
             answer: ssrc => tcpReply(rtp, rtcp, ssrc ?? 0),
         };
     }
