@@ -23,8 +23,9 @@ export interface SdpOptions {
 
 const floor = math.floor;
 
+/** An integer as decimal text; %.0f because %d is 32-bit on Lua 5.1 builds (session ids are NTP-sized). */
 function int(n: number): string {
-    return string.format("%d", n);
+    return string.format("%.0f", n);
 }
 
 function clean(text: string): string {
