@@ -182,10 +182,10 @@ export class EmulatedBoard {
         vm.handle("R", ([ms]) => this.later(Number(ms), () => this.powerOn()));
         vm.handle("Ni", (_a, blob) => this.receive(Buffer.concat([Buffer.from(blob), Buffer.from("\n")])));
         vm.handle("Kp", ([id, prio]) => answer(this.tasks.post(Number(prio) as Prio, () => this.event(`${K.task} ${id} ${prio}`)) ? "1\n" : "0\n"));
-        vm.handle("Us", ([, echo]) => {
+        vm.handle("Xs", ([, echo]) => {
             if (Number(echo) >= 0) this.input.echoOn = Number(echo) > 0;
         });
-        vm.handle("Uo", ([fn, need, run], blob) => {
+        vm.handle("Xo", ([fn, need, run], blob) => {
             this.uartCb = fn === "1" ? { need: Number(need), endChar: Buffer.from(blob).toString("latin1"), run: run === "1", buf: [] } : undefined;
         });
         vm.handle("Ta", ([id, ms, mode]) => answer(this.arm(Number(id), Number(ms), Number(mode))));

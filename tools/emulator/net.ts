@@ -111,7 +111,7 @@ export class EmulatedNet {
         const connId = this.nextId++;
         sock.setNoDelay(true);
         this.conns.set(connId, sock);
-        sock.on("data", d => this.events.data(connId, d));
+        sock.on("data", (d: Buffer) => this.events.data(connId, d));
         sock.on("error", () => undefined);
         sock.on("close", () => {
             if (this.conns.delete(connId)) this.events.closed(connId);

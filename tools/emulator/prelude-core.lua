@@ -142,7 +142,7 @@ local uartFn
 uart = {
   STOPBITS_1 = 1, STOPBITS_1_5 = 2, STOPBITS_2 = 3, PARITY_NONE = 0, PARITY_EVEN = 1, PARITY_ODD = 2,
   setup = function(id, baud, databits, parity, stopbits, echo)
-    send2("Us", baud, echo == nil and -1 or echo)
+    send2("Xs", baud, echo == nil and -1 or echo)
     return baud
   end,
   write = function(id, ...)
@@ -158,7 +158,7 @@ uart = {
     if type(b) == "number" then need = b elseif type(b) == "string" then endChar = b end
     if type(b) == "function" then fn, run = b, c elseif type(c) == "function" then fn, run = c, d end
     uartFn = fn
-    send3("Uo", fn and 1 or 0, need, run == 0 and 0 or 1, endChar)
+    send3("Xo", fn and 1 or 0, need, run == 0 and 0 or 1, endChar)
   end,
 }
 bridge.on(K.uart, function()
