@@ -52,6 +52,11 @@ export class PtyLink {
         socat.stderr!.on("data", d => {
             log += d.toString();
             if (!this.connected && /starting data transfer loop/.test(log)) this.hostOpened();
+            // The host closed its end: socat would linger half a second, during which a new open would get the dying pty.
+            if (this.connected && /at EOF|Input\/output error/.test(log) && this.socat === socat) {
+                fs.rmSync(this.options.path, { force: true });
+                socat.kill("SIGKILL");
+            }
         });
         socat.on("exit", () => this.linkDown(socat));
         const deadline = Date.now() + 5000;
@@ -64,6 +69,7 @@ export class PtyLink {
         port.on("data", (d: Buffer) => this.fromHost(d));
         port.on("error", () => undefined);
         this.port = port;
+        this.options.onNote?.(`listening on ${this.options.path}`);
     }
 
     private hostOpened(): void {

@@ -1,0 +1,86 @@
+// Test support for the flash and emulator tests: one build per board per run, emulators on ptys, console waits with timeouts.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Board } from "../boards/board";
+import { loadBoard } from "../tools/boards";
+import { buildFirmware } from "../tools/build";
+import { EmulateOptions, RunningEmulator, startEmulator } from "../tools/emulator/cli";
+
+const builds = new Map<string, string>();
+const tmpRoots: string[] = [];
+
+export function tempDir(label: string): string {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), `rc-${label}-`));
+    tmpRoots.push(d);
+    return d;
+}
+
+/** Removes every folder tempDir made (call from an after hook). */
+export function removeTempDirs(): void {
+    for (const d of tmpRoots.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+/** The real firmware built for a board, once per run. */
+export function built(boardId: string): string {
+    let dir = builds.get(boardId);
+    if (!dir) {
+        dir = path.join(os.tmpdir(), `rc-build-${process.pid}-${boardId}`);
+        buildFirmware({ board: loadBoard(boardId), outDir: dir });
+        builds.set(boardId, dir);
+    }
+    return dir;
+}
+
+/** A copy of a build whose bundle differs (a trailing comment), to tell two firmware generations apart. */
+export function variant(boardId: string, label: string): string {
+    const dir = tempDir(`variant-${label}`);
+    for (const f of fs.readdirSync(built(boardId))) fs.copyFileSync(path.join(built(boardId), f), path.join(dir, f));
+    fs.appendFileSync(path.join(dir, "ringcast.lua"), `\n-- variant ${label}\n`);
+    return dir;
+}
+
+export interface TestEmulator extends RunningEmulator {
+    board: RunningEmulator["board"];
+    pty: string;
+    spiffs: string;
+    /** Everything the board printed. */
+    console(): string;
+    notes: string[];
+    /** Waits for the board's console (from `from` on) to match; rejects after timeoutMs. */
+    waitConsole(re: RegExp, timeoutMs: number, from?: number): Promise<RegExpExecArray>;
+}
+
+export async function emulator(boardId: string, opts: Partial<EmulateOptions> = {}): Promise<TestEmulator> {
+    const board: Board = loadBoard(boardId);
+    const root = tempDir("emu");
+    let text = "";
+    const notes: string[] = [];
+    const spiffs = opts.spiffsDir ?? path.join(root, "spiffs");
+    const pty = path.join(root, "tty");
+    const running = await startEmulator({
+        board,
+        spiffsDir: spiffs,
+        sdDir: opts.sdDir,
+        pty,
+        baud: board.serial?.baud ?? 115200,
+        pace: true,
+        resetOnOpen: false,
+        spiffsBytes: 0x70000 * 0.75,
+        note: l => notes.push(l),
+        console: b => void (text += b.toString("latin1")),
+        ...opts,
+    });
+    const waitConsole = (re: RegExp, timeoutMs: number, from = 0): Promise<RegExpExecArray> =>
+        new Promise((resolve, reject) => {
+            const t0 = Date.now();
+            const poll = (): void => {
+                const m = re.exec(text.slice(from));
+                if (m) return resolve(m);
+                if (Date.now() - t0 > timeoutMs) return reject(new Error(`board console never matched ${re} within ${timeoutMs} ms; it printed: ${JSON.stringify(text.slice(-600))}`));
+                setTimeout(poll, 20);
+            };
+            poll();
+        });
+    return { ...running, pty, spiffs, console: () => text, notes, waitConsole };
+}
