@@ -72,9 +72,11 @@ export class MpaPacketizer implements Packetizer {
     }
 
     /**
-     * Frame-aligned seek: the frame k holding `ticks`, and its start. CBR: k times the mean frame size (exact up to the
-     * padding pattern; the frame search after reset() finds the header). VBR with a Xing table: interpolated from the
-     * table. VBR without a table: in proportion of bytes to frames. Returns the offset and the frame's ticks.
+     * Frame-aligned seek: the frame k holding `ticks`, and where to start reading for it. CBR (including files with an
+     * Info header): k times the mean frame size, a couple of bytes early; the padding pattern moves frames by at most
+     * one byte, and the frame search after reset() finds the header, so the result is exact. VBR with a Xing table:
+     * interpolated from the table (approximate: a frame start near k). VBR without one: in proportion of bytes to
+     * frames. Returns the offset and frame k's first tick.
      */
     offsetForTicks(ticks: number): LuaMultiReturn<[number, number]> {
         const m = this.media;
@@ -82,22 +84,25 @@ export class MpaPacketizer implements Packetizer {
         const spf = mpeg.samplesPerFrame;
         const sr = m.sampleRate;
         const total = mpeg.frames > 0 ? mpeg.frames : floor(m.dataLength / this.avgFrameBytes);
-        let k = floor((ticks * sr) / (MPA_CLOCK * spf));
+        // The last frame whose first tick, floor(k * spf * 90000 / sr), is at or before `ticks`.
+        let k = floor(((floor(ticks) + 1) * sr - 1) / (MPA_CLOCK * spf));
         if (k < 0) k = 0;
         if (k > total) k = total;
         let offset: number;
         if (k === 0) offset = m.dataOffset;
         else if (k >= total) offset = this.dataEnd;
-        else if (mpeg.toc !== undefined && mpeg.frames > 0) {
+        else if (!mpeg.vbr) {
+            // CBR (no header, or an Info header): the mean frame size, less a margin for the padding pattern.
+            offset = m.dataOffset + floor((k * spf * mpeg.bitrate) / (8 * sr)) - SEEK_MARGIN;
+        } else if (mpeg.toc !== undefined && mpeg.frames > 0) {
             const pct = (k * 100) / mpeg.frames;
             const i = floor(pct);
             const fa = mpeg.toc[i];
             const fb = i < 99 ? mpeg.toc[i + 1] : 256;
             offset = mpeg.tocOffset + floor(((fa + (fb - fa) * (pct - i)) * mpeg.tocBytes) / 256);
-        } else if (mpeg.frames > 0) {
-            offset = m.dataOffset + floor((k * m.dataLength) / mpeg.frames) - SEEK_MARGIN;
         } else {
-            offset = m.dataOffset + floor((k * spf * mpeg.bitrate) / (8 * sr)) - SEEK_MARGIN;
+            // VBR without a table (VBRI): in proportion of bytes to frames.
+            offset = m.dataOffset + floor((k * m.dataLength) / total);
         }
         if (offset < m.dataOffset) offset = m.dataOffset;
         if (offset > this.dataEnd) offset = this.dataEnd;
