@@ -1,4 +1,6 @@
 // Test support: builds the firmware once per Lua version (per mocha run) and starts host boards on it.
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { buildFirmware, BuildResult, ROOT, listFiles } from "../../tools/build";
 import { boardIds, loadBoard } from "../../tools/boards";
@@ -8,6 +10,9 @@ import { Network, SimNetwork } from "../../tools/harness/network";
 import { CardFiles, StorageModel } from "../../tools/harness/storage";
 
 const builds = new Map<LuaVersion, BuildResult>();
+/** Each test process builds into its own folder, so that runs side by side never read a half-written build. */
+const buildRoot = path.join(os.tmpdir(), `ringcast-test-${process.pid}`);
+process.on("exit", () => fs.rmSync(buildRoot, { recursive: true, force: true }));
 
 /** Every Lua version some board uses: each firmware test runs under all of them. */
 export function luaVersions(): LuaVersion[] {
@@ -26,7 +31,7 @@ export function testBuild(version: LuaVersion): BuildResult {
             board: loadBoard("host"),
             luaVersion: version,
             bundle: false,
-            outDir: path.join(ROOT, "dist", `test-${version}`),
+            outDir: path.join(buildRoot, version),
             extraRoots: listFiles(path.join(ROOT, "test", "fixtures"), ".ts"),
         });
         builds.set(version, b);
