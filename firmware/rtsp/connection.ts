@@ -3,8 +3,8 @@ import { TcpConnection } from "../../hal/interfaces";
 import { RequestReader, RtspLimits } from "./message";
 import { be16 } from "./text";
 
-/** Bytes per write: under NodeMCU's lwIP send buffer (5744), so a write never fails with "buffer error". */
-const MAX_WRITE = 2920;
+/** Default bytes per write: under NodeMCU's lwIP send buffer (5744), so a write never fails with "buffer error". */
+export const DEFAULT_WRITE_CHUNK = 2920;
 
 export class RtspConnection {
     readonly reader: RequestReader;
@@ -35,6 +35,8 @@ export class RtspConnection {
         /** Interleaved media frames the queue holds at most. */
         private readonly maxMediaQueued: number,
         nowUs: number,
+        /** Largest single write (coalesced items, or a piece of a long one). */
+        private readonly writeChunk: number = DEFAULT_WRITE_CHUNK,
     ) {
         this.reader = new RequestReader(limits);
         this.lastActivityUs = nowUs;
@@ -129,12 +131,12 @@ export class RtspConnection {
         while (this.head < this.queue.length && this.head !== this.hold) {
             const item = this.queue[this.head];
             const size = string.len(item);
-            if (bytes + size > MAX_WRITE) {
+            if (bytes + size > this.writeChunk) {
                 if (bytes > 0) break;
                 // A long response goes out in pieces; the rest stays at the head of the queue.
-                parts.push(string.sub(item, 1, MAX_WRITE));
-                this.queue[this.head] = string.sub(item, MAX_WRITE + 1);
-                bytes = MAX_WRITE;
+                parts.push(string.sub(item, 1, this.writeChunk));
+                this.queue[this.head] = string.sub(item, this.writeChunk + 1);
+                bytes = this.writeChunk;
                 break;
             }
             parts.push(item);

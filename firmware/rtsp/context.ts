@@ -22,6 +22,8 @@ export interface RtspServerOptions {
     udpPortBase?: number;
     /** Interleaved media frames queued per connection before they are dropped. */
     interleavedQueue?: number;
+    /** Largest TCP write in bytes (NodeMCU: keep under the lwIP send buffer). */
+    writeChunkBytes?: number;
     limits?: Partial<RtspLimits>;
     /** Multicast group prefix for sessions that ask for multicast without naming a group: "<prefix>.<n>". */
     multicastPrefix?: string;

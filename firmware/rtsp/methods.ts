@@ -65,8 +65,11 @@ function play(ctx: RtspContext, request: RtspRequest): Response {
     if (stream.state === "ended" || stream.state === "closed") return new Response(455, request.cseq);
     const duration = stream.media.durationUs;
     if (from !== undefined && from > duration) return new Response(457, request.cseq);
-    const info = ctx.control.play(stream, from);
+    // A stream that never played is at 0 already: "npt=0-" (what ffmpeg sends) needs no seek and no reread.
+    const seekTo = from === 0 && !session.started ? undefined : from;
+    const info = ctx.control.play(stream, seekTo);
     session.playing = true;
+    session.started = true;
     return r
         .header("Range", `npt=${seconds(info.startUs)}-${seconds(duration)}`)
         .header("RTP-Info", `url=${session.url};seq=${int(info.seq)};rtptime=${int(info.rtptime)}`);

@@ -87,7 +87,8 @@ class Server implements RtspContext, RtspServer {
 
     private accept(tcp: TcpConnection): void {
         const now = this.hal.clock.nowUs();
-        const c = new RtspConnection(tcp, this.nextConnectionId++, this.limits, this.options.interleavedQueue ?? 16, now);
+        const o = this.options;
+        const c = new RtspConnection(tcp, this.nextConnectionId++, this.limits, o.interleavedQueue ?? 16, now, o.writeChunkBytes);
         tcp.setCallbacks({
             onReceive: data => this.received(c, data),
             onWritable: () => c.written(),

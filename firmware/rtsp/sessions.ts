@@ -28,6 +28,8 @@ export interface Session {
     /** "address:port" of the receiver's RTCP, for renewals by receiver reports. */
     readonly rtcpSource?: string;
     playing: boolean;
+    /** PLAY ran at least once (the stream left its start position). */
+    started?: boolean;
     lastSeenUs: number;
 }
 
