@@ -151,7 +151,8 @@ export class RealNetwork implements Network {
     udpSend(id: number, port: number, address: string, data: Uint8Array): boolean {
         const sock = this.udp.get(id);
         if (!sock) return false;
-        sock.send(data, port, address, err => {
+        // The bridge reuses its blob buffer for the next frame: copy before the asynchronous send reads it.
+        sock.send(Buffer.from(data), port, address, err => {
             if (err) this.sendErrors++;
         });
         return true;
