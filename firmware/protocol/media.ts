@@ -74,14 +74,19 @@ export interface Packetizer {
     readonly packetBytes: number;
     /** Nominal duration of one full packet in RTP clock ticks. */
     readonly packetTicks: number;
-    /** File offset of the data at media position `ticks` (aligned to a packet or frame boundary) for seeking. */
+    /**
+     * Seeking: the file offset to read from for media position `ticks`, and the position actually reached in ticks
+     * (PCM: that sample frame, exact; MPA: the start of the frame holding `ticks`, exact for CBR, near it for VBR).
+     * Call reset() with the offset before handing over reads from there.
+     */
     offsetForTicks(ticks: number): LuaMultiReturn<[number, number]>;
     /** Resets internal state after a seek to `offset`. */
     reset(offset: number): void;
     /**
      * Converts `pieceCount` pieces read from storage into payloads: writes payloads[0..n-1] and ticks[0..n-1] (the RTP
      * clock ticks each payload lasts) and returns n. Byte order is fixed here (WAV PCM -> network order), as is the
-     * RFC 2250 header for MPA.
+     * RFC 2250 header for MPA. Reads must come in file order from the data start or the last reset(); bytes past the
+     * audio data are ignored.
      */
     packetize(pieces: string[], pieceCount: number, payloads: string[], ticks: number[]): number;
 }
