@@ -101,9 +101,24 @@ export function buildFirmware(options: BuildOptions): BuildResult {
     const errors = result.diagnostics.filter(d => d.category === ts.DiagnosticCategory.Error);
     if (errors.length > 0) throw new BuildError(`firmware does not compile for ${board.id} (Lua ${luaVersion}):\n${formatDiagnostics(errors)}`);
 
+    if (board.platform === "nodemcu") for (const f of written.filter(f => f.endsWith(".lua"))) stripForBoard(f);
     fs.writeFileSync(path.join(outDir, "board.lua"), `-- Board description of ${board.id}, generated from boards/${board.id}.board.json.\nreturn { board = ${toLuaLiteral(runtimeBoard(board, luaVersion))} }\n`);
     const files = listFiles(outDir, ".lua").map(f => ({ name: path.relative(outDir, f).split(path.sep).join("/"), bytes: fs.statSync(f).size }));
     return { outDir, luaVersion, files, totalBytes: files.reduce((a, f) => a + f.bytes, 0) };
+}
+
+/**
+ * Saves flash on the board: drops indentation and comment-only lines, keeping every line so that source maps and
+ * error line numbers stay right. Safe because the generated Lua has no long-bracket strings (checked).
+ */
+function stripForBoard(file: string): void {
+    const text = fs.readFileSync(file, "latin1");
+    if (/\[=*\[/.test(text.replace(/"(?:[^"\\\n]|\\.)*"/g, '""'))) return;
+    const lines = text.split("\n").map(l => {
+        const t = l.replace(/^[ \t]+/, "");
+        return t.startsWith("--") ? "" : t;
+    });
+    fs.writeFileSync(file, lines.join("\n"), "latin1");
 }
 
 export function listFiles(dir: string, suffix: string): string[] {

@@ -113,7 +113,7 @@ local function json(v, depth)
   if t == "boolean" then return tostring(v) end
   if t == "number" then
     if v ~= v or v == math.huge or v == -math.huge then return "null" end
-    if math.floor(v) == v and v > -2^53 and v < 2^53 then return string.format("%d", v) end
+    if math.floor(v) == v and v > -2^53 and v < 2^53 then return string.format("%.0f", v) end
     return string.format("%.17g", v)
   end
   if t == "string" then
