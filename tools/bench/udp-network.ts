@@ -30,7 +30,8 @@ export class LoopbackUdp implements Network {
     udpSend(id: number, port: number, address: string, data: Uint8Array): boolean {
         const sock = this.sockets.get(id);
         if (!sock) return false;
-        sock.send(data, port, address, err => {
+        // A copy: the bridge reuses its blob buffer, and a send the kernel could not take at once goes out later.
+        sock.send(Buffer.from(data), port, address, err => {
             if (err) this.sendErrors++;
         });
         return true;
