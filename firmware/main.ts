@@ -2,6 +2,8 @@
 import type { Board } from "../boards/board";
 import { Hal } from "../hal/interfaces";
 import { Scheduler } from "./kernel/scheduler";
+import { RtspServer } from "./rtsp/server";
+import { startControlPlane } from "./rtsp/start";
 import { StreamManager } from "./stream/manager";
 
 export interface Firmware {
@@ -9,6 +11,7 @@ export interface Firmware {
     readonly board: Board;
     readonly scheduler: Scheduler;
     readonly streams: StreamManager;
+    readonly rtsp: RtspServer;
     stop(): void;
 }
 
@@ -16,12 +19,15 @@ export function boot(hal: Hal, board: Board): Firmware {
     const scheduler = new Scheduler(hal);
     const streams = new StreamManager(hal, board, scheduler);
     hal.log(`ringcast on ${board.id}: Lua ${_VERSION}, ${streams.pool.total} buffers of ${board.budget.bufferBytes} bytes, reads of ${streams.readBytes} bytes`);
+    const rtsp = startControlPlane(hal, board, streams);
     return {
         hal,
         board,
         scheduler,
         streams,
+        rtsp,
         stop: () => {
+            rtsp.close();
             for (const s of streams.streams()) streams.close(s);
             scheduler.stop();
         },
