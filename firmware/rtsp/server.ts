@@ -212,8 +212,15 @@ class Server implements RtspContext, RtspServer {
         const open: RtspConnection[] = [];
         for (const [, c] of this.connections) open.push(c);
         for (const c of open) c.finish();
-        this.rtp.close();
-        this.rtcp.close();
+        // The BYEs just queued may still be on their way through the stack (the host's sends are asynchronous).
+        const linger = this.hal.createTimer({
+            onFire: () => {
+                linger.close();
+                this.rtp.close();
+                this.rtcp.close();
+            },
+        });
+        linger.at(this.hal.clock.nowUs() + 50000);
     }
 }
 
