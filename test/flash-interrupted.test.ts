@@ -37,7 +37,6 @@ describe("flash cut at random points", function () {
         const t0 = Date.now();
         const first = await flash({ board, dir: oldDir, port: e.pty, baud: BAUD });
         const fullMs = Date.now() - t0;
-        await waitListening(e, ++listening);
         let generation = first.generation;
         const outcomes: string[] = [];
         for (let i = 0; i < TRIES; i++) {
@@ -49,6 +48,7 @@ describe("flash cut at random points", function () {
             await new Promise(r => setTimeout(r, cutAtMs));
             e.link!.killLink();
             const outcome = await run;
+            // The killed pair is replaced by a new one at the same path.
             await waitListening(e, ++listening);
             // Power-cycle and see what boots.
             const from = e.console().length;

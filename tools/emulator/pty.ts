@@ -14,7 +14,7 @@ export interface PtyLinkOptions {
     onOpen: () => void;
     onClose: () => void;
     onNote?: (line: string) => void;
-    /** Line noise: every n-th line the host sends reaches the board with one byte flipped. */
+    /** Line noise: every n-th data line (100 characters or more) the host sends reaches the board with one byte changed. */
     flipRxEvery?: number;
 }
 
@@ -29,13 +29,18 @@ export class PtyLink {
     private rx: number[] = [];
     private tx: number[] = [];
     private pump?: NodeJS.Timeout;
+    private watch?: NodeJS.Timeout;
+    private keeper?: number;
+    private slave = "";
     private lastPumpNs = process.hrtime.bigint();
     private wrongBaud?: boolean;
     private linesIn = 0;
+    private lineLen = 0;
     /** Host opens seen, for tests and notes. */
     opens = 0;
 
-    constructor(private readonly options: PtyLinkOptions) {}
+    /** Options stay adjustable while running (tests switch faults on after a clean flash). */
+    constructor(readonly options: PtyLinkOptions) {}
 
     get boardEnd(): string {
         return `${this.options.path}.board`;
@@ -45,31 +50,60 @@ export class PtyLink {
     async start(): Promise<void> {
         this.closing = false;
         for (const p of [this.options.path, this.boardEnd]) if (fs.existsSync(p)) fs.rmSync(p, { force: true });
-        // wait-slave holds the transfer until the host opens its end: that moment is the "port opened" event.
-        const socat = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${this.boardEnd}`, `pty,raw,echo=0,link=${this.options.path},wait-slave,pty-interval=0.01`], { stdio: ["ignore", "ignore", "pipe"] });
+        const socat = spawn("socat", ["-d", "-d", `pty,raw,echo=0,link=${this.boardEnd}`, `pty,raw,echo=0,link=${this.options.path}`], { stdio: ["ignore", "ignore", "pipe"] });
         this.socat = socat;
         let log = "";
-        socat.stderr!.on("data", d => {
-            log += d.toString();
-            if (!this.connected && /starting data transfer loop/.test(log)) this.hostOpened();
-            // The host closed its end: socat would linger half a second, during which a new open would get the dying pty.
-            if (this.connected && /at EOF|Input\/output error/.test(log) && this.socat === socat) {
-                fs.rmSync(this.options.path, { force: true });
-                socat.kill("SIGKILL");
-            }
-        });
+        socat.stderr!.on("data", d => (log += d.toString()));
         socat.on("exit", () => this.linkDown(socat));
         const deadline = Date.now() + 5000;
         while (!(fs.existsSync(this.boardEnd) && fs.existsSync(this.options.path))) {
             if (Date.now() > deadline || socat.exitCode !== null) throw new Error(`socat did not create the pty pair: ${log.trim() || "no output"}`);
             await new Promise(r => setTimeout(r, 5));
         }
+        // A write-only descriptor on the user end keeps the pair alive across the host's close and reopen: without it
+        // the last close hangs the pty up and socat quits, and a quick reopen would find the dying pair.
+        this.keeper = fs.openSync(this.options.path, fs.constants.O_WRONLY | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+        this.slave = fs.realpathSync(this.options.path);
         const port = new SerialPort({ path: this.boardEnd, baudRate: this.options.baud, autoOpen: false });
         await new Promise<void>((resolve, reject) => port.open(e => (e ? reject(e) : resolve())));
         port.on("data", (d: Buffer) => this.fromHost(d));
         port.on("error", () => undefined);
         this.port = port;
+        this.watch = setInterval(() => this.checkHost(), 50);
         this.options.onNote?.(`listening on ${this.options.path}`);
+    }
+
+    /** Whether another process holds the user end open: /proc is the only place a pty tells who opened it. */
+    private hostHasPort(): boolean {
+        const me = String(process.pid);
+        for (const pid of fs.readdirSync("/proc")) {
+            if (!/^\d+$/.test(pid) || pid === String(this.socat?.pid)) continue;
+            let fds: string[];
+            try {
+                fds = fs.readdirSync(`/proc/${pid}/fd`);
+            } catch {
+                continue;
+            }
+            for (const fd of fds) {
+                if (pid === me && fd === String(this.keeper)) continue;
+                try {
+                    if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === this.slave) return true;
+                } catch {
+                    /* gone meanwhile */
+                }
+            }
+        }
+        return false;
+    }
+
+    private checkHost(): void {
+        const open = this.hostHasPort();
+        if (open && !this.connected) this.hostOpened();
+        else if (!open && this.connected) {
+            this.connected = false;
+            this.options.onNote?.("host closed the port");
+            this.options.onClose();
+        }
     }
 
     private hostOpened(): void {
@@ -83,9 +117,10 @@ export class PtyLink {
         this.options.onOpen();
     }
 
-    /** socat exits when the host closes its end (or the link is killed): the board stays up, a new pair takes over. */
+    /** socat exits when the link is killed: the board stays up, a new pair takes over at the same path. */
     private linkDown(socat: ChildProcess): void {
         if (this.socat !== socat) return;
+        this.dropKeeper();
         const port = this.port;
         this.port = undefined;
         this.socat = undefined;
@@ -103,10 +138,10 @@ export class PtyLink {
         const every = this.options.flipRxEvery;
         for (let b of d) {
             if (this.wrongBaud) b = garble(b);
-            if (every && (b === 10 || b === 13) && ++this.linesIn % every === 0 && this.rx.length >= 8) {
-                // Flip a byte a few characters before the line's end: inside the payload of an upload line.
-                this.rx[this.rx.length - 8] ^= 0x01;
-            }
+            if (b === 10 || b === 13) {
+                if (every && this.lineLen >= 100 && ++this.linesIn % every === 0) this.corrupt();
+                this.lineLen = 0;
+            } else this.lineLen++;
             this.rx.push(b);
         }
         this.schedule();
@@ -118,6 +153,20 @@ export class PtyLink {
             return Number(execFileSync("stty", ["-F", this.options.path, "speed"], { encoding: "utf8", timeout: 2000 }).trim());
         } catch {
             return this.options.baud;
+        }
+    }
+
+    /**
+     * Changes one character a few before the line's end (inside an upload line's payload) into another letter or digit:
+     * the worst case, data that still looks valid, so that only the checksum can tell.
+     */
+    private corrupt(): void {
+        for (let i = this.rx.length - 8; i >= 0 && i > this.rx.length - 40; i--) {
+            const c = this.rx[i];
+            const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+            if (!letter && !(c >= 48 && c <= 57)) continue;
+            this.rx[i] = letter ? c ^ 0x20 : c ^ 0x01;
+            return;
         }
     }
 
@@ -150,6 +199,13 @@ export class PtyLink {
         }
     }
 
+    private dropKeeper(): void {
+        clearInterval(this.watch);
+        this.watch = undefined;
+        if (this.keeper !== undefined) fs.closeSync(this.keeper);
+        this.keeper = undefined;
+    }
+
     /** Cuts the cable: the host sees its port die mid-transfer; a new pair appears at the same path. */
     killLink(): void {
         this.socat?.kill("SIGKILL");
@@ -157,6 +213,7 @@ export class PtyLink {
 
     async close(): Promise<void> {
         this.closing = true;
+        this.dropKeeper();
         if (this.pump) clearInterval(this.pump);
         this.pump = undefined;
         const socat = this.socat;

@@ -20,7 +20,8 @@ export interface ReplTimeouts {
 
 export const DEFAULT_TIMEOUTS: ReplTimeouts = { lineMs: 5000, syncMs: 4000, bootMs: 8000 };
 
-const PROMPT_END = /(^|\n)(>>?) $/;
+/** The prompt the REPL prints when a line is done: at a line start, possibly followed by app output already. */
+const PROMPT = /(^|\n)(>>?) /;
 
 /** Share of received bytes that are not printable ASCII: high when the speeds do not match. */
 function garbageRatio(s: string): number {
@@ -57,7 +58,7 @@ export class Repl {
             const token = `${Date.now() % 100000}${attempt++}`;
             const from = this.link.text.length;
             await this.link.write(`\nprint("rc".."sync${token}")\n`);
-            const want = new RegExp(`(^|\\n)rcsync${token}\\r?\\n(.*\\n)*?> $`);
+            const want = new RegExp(`(^|\\n)rcsync${token}\\r?\\n(?:[^]*\\n)?> `);
             try {
                 await this.link.wait(t => (want.test(t.slice(from)) ? true : undefined), Math.min(1000, Math.max(1, deadline - Date.now())), "the prompt");
                 return;
@@ -80,7 +81,7 @@ export class Repl {
         await this.link.write(line + "\n");
         let text: string;
         try {
-            text = await this.link.wait(t => (PROMPT_END.test(t.slice(from)) ? t.slice(from) : undefined), timeoutMs, `the board to run: ${line.slice(0, 60)}`);
+            text = await this.link.wait(t => (PROMPT.test(t.slice(from)) ? t.slice(from) : undefined), timeoutMs, `the board to run: ${line.slice(0, 60)}`);
         } catch (e) {
             if (e instanceof LinkError && !this.link.closed) {
                 const got = this.link.text.slice(from);
@@ -88,7 +89,7 @@ export class Repl {
             }
             throw e;
         }
-        const prompt = PROMPT_END.exec(text)!;
+        const prompt = PROMPT.exec(text)!;
         let body = text.slice(0, prompt.index + prompt[1].length);
         if (body.startsWith(line + "\n")) body = body.slice(line.length + 1);
         else {
