@@ -73,4 +73,17 @@ eachLuaVersion("RTSP bad requests", version => {
             assert.equal(good.request("GET_PARAMETER", `${U}/tone.wav/`, { Session: sessionId(s) }).status, 200);
         });
     });
+
+    it("hangs up on a client that floods the connection while its answer is pending", () => {
+        const { board, network } = startFake(version, { answerDelayUs: 200_000 });
+        withBoard(board, () => {
+            const c = new SimRtspClient(board, network, PORT);
+            c.write(`DESCRIBE ${U}/tone.wav RTSP/1.0\r\nCSeq: 1\r\n\r\n`);
+            for (let i = 0; i < 20 && !c.closed; i++) c.write(`OPTIONS * RTSP/1.0\r\nCSeq: ${i + 2}\r\n\r\n`.repeat(40));
+            c.run(500_000);
+            assert.equal(c.closed, true);
+            assert.deepEqual(c.parser.replies.map(r => r.status), [400], "answered 400, nothing parsed past the limit");
+            assert.deepEqual(board.evaluate("rt.server:counts()"), { sessions: 0, connections: 0 });
+        });
+    });
 });

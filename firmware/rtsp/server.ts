@@ -109,6 +109,13 @@ class Server implements RtspContext, RtspServer {
         if (c.closed || this.connections.get(c.id) !== c) return;
         c.lastActivityUs = this.hal.clock.nowUs();
         c.reader.push(data);
+        // While an answer is pending nothing is parsed: a client that keeps sending then must not grow the heap.
+        const l = this.limits;
+        if (c.reader.pending > l.maxHeaderBytes + l.maxBodyBytes + 4 * l.maxFrameBytes) {
+            reply(c, new Response(400, undefined));
+            c.finish();
+            return;
+        }
         this.pump(c);
     }
 
