@@ -88,7 +88,7 @@ export class RealClient {
     /** RTCP packet types received (200 SR, 203 BYE...), every packet of every compound. */
     readonly rtcpTypes: number[] = [];
     private constructor(private readonly sock: net.Socket, readonly rtp: dgram.Socket, readonly rtcpSock: dgram.Socket, readonly rtpPort: number) {
-        sock.on("data", d => this.parser.push(d));
+        sock.on("data", (d: Buffer) => this.parser.push(d));
         rtp.on("message", m => {
             const p = parseRtp(m);
             if (p) this.packets.push(p);

@@ -26,7 +26,7 @@ export function fetchStatus(url: string, timeoutMs = 5000): Promise<string> {
         sock.on("connect", () => {
             sock.write(`GET_PARAMETER ${url} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: ringcast-status\r\nContent-Type: text/parameters\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
         });
-        sock.on("data", d => {
+        sock.on("data", (d: Buffer) => {
             buf = Buffer.concat([buf, d]);
             const end = buf.indexOf("\r\n\r\n");
             if (end < 0) return;
