@@ -40,6 +40,7 @@ async function run(flags: RunFlags): Promise<void> {
     if (r.channelUrls.length > 0) {
         out("Multicast channels (also announced with SAP; VLC lists them under Network streams (SAP)):");
         for (const u of r.channelUrls) out(`  ${u}`);
+        if (flags.bind.startsWith("127.")) out("  (bound to loopback: the groups reach this machine only; --bind 0.0.0.0 sends them to the LAN)");
     }
     const first = r.urls[0] ?? r.channelUrls[0];
     if (first) {
