@@ -5,7 +5,10 @@ import * as path from "path";
 import type { Board } from "../boards/board";
 import { loadBoard } from "../tools/boards";
 import { buildFirmware } from "../tools/build";
+import { EmulatedBoard } from "../tools/emulator/board";
 import { EmulateOptions, RunningEmulator, startEmulator } from "../tools/emulator/cli";
+import { INIT_LUA } from "../tools/flash/flash";
+import { manifestText } from "../tools/flash/protocol";
 
 const builds = new Map<string, string>();
 const tmpRoots: string[] = [];
@@ -83,4 +86,52 @@ export async function emulator(boardId: string, opts: Partial<EmulateOptions> = 
             poll();
         });
     return { ...running, pty, spiffs, console: () => text, notes, waitConsole };
+}
+
+/** Puts a build on an emulated SPIFFS as a flash would leave it (set A, generation 1), without the serial round trip. */
+export function installDirect(spiffsDir: string, buildDir: string): void {
+    fs.mkdirSync(spiffsDir, { recursive: true });
+    const files: Record<string, number> = {};
+    for (const f of fs.readdirSync(buildDir).filter(n => n.endsWith(".lua"))) {
+        fs.copyFileSync(path.join(buildDir, f), path.join(spiffsDir, `A.${f}`));
+        files[f] = fs.statSync(path.join(buildDir, f)).size;
+    }
+    fs.writeFileSync(path.join(spiffsDir, "A.man"), manifestText({ gen: 1, entry: "ringcast.lua", files }));
+    fs.copyFileSync(INIT_LUA, path.join(spiffsDir, "init.lua"));
+}
+
+/** An emulated board without a pty: its console in a string, lines typed straight into its UART. */
+export class ConsoleBoard {
+    text = "";
+    readonly board: EmulatedBoard;
+    private n = 0;
+
+    constructor(boardId: string, opts: { spiffsDir: string; sdDir?: string }) {
+        this.board = new EmulatedBoard({ board: loadBoard(boardId), spiffsBytes: 0x70000 * 0.75, ...opts, onConsole: b => void (this.text += b.toString("latin1")) });
+    }
+
+    async waitFor(re: RegExp, timeoutMs: number, from = 0): Promise<RegExpExecArray> {
+        const t0 = Date.now();
+        for (;;) {
+            const m = re.exec(this.text.slice(from));
+            if (m) return m;
+            if (Date.now() - t0 > timeoutMs) throw new Error(`console never matched ${re} in ${timeoutMs} ms; last: ${JSON.stringify(this.text.slice(-400))}`);
+            await new Promise(r => setTimeout(r, 10));
+        }
+    }
+
+    /** Types a Lua statement that ends by printing; returns the tab-separated fields it printed after a unique tag. */
+    async eval(expr: string, timeoutMs = 5000): Promise<string[]> {
+        const tag = `rcT${++this.n}`;
+        const from = this.text.length;
+        this.board.receive(Buffer.from(`print("${tag}", ${expr})\n`));
+        const m = await this.waitFor(new RegExp(`\\n${tag}\\t([^\\n]*)\\n|Lua error: ([^\\n]*)`), timeoutMs, from);
+        if (m[2] !== undefined) throw new Error(`Lua error: ${m[2]}`);
+        return m[1].split("\t");
+    }
+
+    /** Types a statement (at most one REPL line) and waits for its prompt. */
+    async run(statement: string, timeoutMs = 5000): Promise<void> {
+        await this.eval(`(function() ${statement} end)() or "ok"`, timeoutMs);
+    }
 }
