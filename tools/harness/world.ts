@@ -127,7 +127,7 @@ export class World {
                 }
                 continue;
             }
-            lastYieldUs = now;
+            // Only a real yield (the sleep below) resets the clock for yielding: spinning lets no socket or file callback run.
             const waitUs = next ? next.atUs - now : 50_000;
             if (waitUs > spinUs) {
                 // Sleep, letting sockets deliver; an event scheduled meanwhile (an arrival) wakes us.
@@ -140,6 +140,7 @@ export class World {
                     this.wake = done;
                 });
                 this.wake = undefined;
+                lastYieldUs = this.nowUs();
             } else {
                 const target = next!.atUs;
                 while (this.nowUs() < target) {
