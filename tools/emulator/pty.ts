@@ -134,6 +134,8 @@ export class PtyLink {
     }
 
     private fromHost(d: Buffer): void {
+        // Bytes from the host mean it has the port open, even before the next /proc check notices.
+        if (!this.connected) this.hostOpened();
         if (this.wrongBaud === undefined) this.wrongBaud = this.hostBaud() !== this.options.baud;
         const every = this.options.flipRxEvery;
         for (let b of d) {
