@@ -62,7 +62,7 @@ describe("ringcast run and status as commands", function () {
         assert.match(out(), new RegExp(`ffplay -nodisp -autoexit ${urls[0].replace(/[./]/g, "\\$&")}`));
         const decoded = await ffmpeg(ff!, ["-i", urls.find(u => u.endsWith("/tone.wav"))!, "-f", "s16le", "-c:a", "pcm_s16le", "-"]);
         assert.ok(decoded.length > 44100 * 4, `ffmpeg decoded ${decoded.length} bytes from the printed URL`);
-        assert.equal(execFileSync("git", ["status", "--porcelain"], { cwd: clone }).toString(), "", "generated media stay out of git");
+        assert.equal(execFileSync("git", ["status", "--porcelain", "--", "media"], { cwd: clone }).toString(), "", "generated media stay out of git");
         process.kill(-child.pid!, "SIGINT");
         assert.equal(await exited(child, 10_000), 0);
     });
