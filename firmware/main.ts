@@ -18,7 +18,7 @@ export interface Firmware {
 export function boot(hal: Hal, board: Board): Firmware {
     const scheduler = new Scheduler(hal);
     const streams = new StreamManager(hal, board, scheduler);
-    hal.log(`ringcast on ${board.id}: Lua ${_VERSION}, ${streams.pool.total} buffers of ${board.budget.bufferBytes} bytes, reads of ${streams.readBytes} bytes`);
+    hal.log(`ringcast on ${board.id}: Lua ${_VERSION}, pool of ${streams.pool.total} buffers, one read of ${streams.readBytes} bytes each`);
     const rtsp = startControlPlane(hal, board, streams);
     return {
         hal,

@@ -9,12 +9,14 @@ import { readCostUs } from "./read-bound";
 export class DiskTask {
     readonly task: PeriodicTask;
     reads = 0;
+    /** True while run() is issuing reads: a read answered inside it came from a blocking card. */
+    private inRun = false;
     /** Called when a read lands data in a stream's ring (wake the sender), ends it, or fails. */
     onData?: (this: void, e: StreamEntry) => void;
     onEnd?: (this: void, e: StreamEntry, reason: string) => void;
 
     constructor(
-        scheduler: Scheduler,
+        private readonly scheduler: Scheduler,
         private readonly clock: Clock,
         private readonly board: Board,
         private readonly table: StreamTable,
@@ -40,17 +42,24 @@ export class DiskTask {
         return best;
     }
 
+    /**
+     * Reads until every ring is full or the next blocking read would still be running when the sender is due; then it
+     * asks to run again right after the sender, so reads fill the gaps between sends instead of waiting a read period.
+     */
     run(): undefined {
-        let issued = 0;
+        this.inRun = true;
         for (;;) {
             const e = this.pick();
             if (e === undefined) break;
             const bytes = e.packetizer.pieceLength * e.packetizer.piecesPerRead;
             const sender = this.sender();
-            if (issued > 0 && sender !== undefined && this.clock.nowUs() + readCostUs(this.board, bytes) > sender.nextReleaseUs) break;
-            issued++;
+            if (sender !== undefined && this.clock.nowUs() + readCostUs(this.board, bytes) > sender.nextReleaseUs) {
+                this.scheduler.wakeAt(this.task, sender.nextReleaseUs);
+                break;
+            }
             this.read(e);
         }
+        this.inRun = false;
         return undefined;
     }
 
@@ -75,5 +84,7 @@ export class DiskTask {
         landRead(e, n);
         const data = this.onData;
         if (data !== undefined) data(e);
+        // An asynchronous card answered: chain the next read for this stream now rather than at the next period.
+        if (!this.inRun && !e.eof && e.ring.emptyBuffer() !== undefined && e.state !== "ended") this.read(e);
     }
 }

@@ -33,8 +33,9 @@ export class StreamManager implements StreamControl {
 
     constructor(readonly hal: Hal, readonly board: Board, scheduler: Scheduler, readonly mode: SendMode = "two-task") {
         const b = board.budget;
-        this.pool = new BufferPool(b.bufferBytes, Math.floor(b.poolBytes / b.bufferBytes), Math.floor(b.bufferBytes / MIN_PAYLOAD_BYTES) + 1);
+        // A pool buffer holds one read: on a board with a slow card reads are smaller than bufferBytes, so there are more.
         this.readBytes = readBoundBytes(board);
+        this.pool = new BufferPool(this.readBytes, Math.floor(b.poolBytes / this.readBytes), Math.floor(this.readBytes / MIN_PAYLOAD_BYTES) + 1);
         this.rtcp = new RtcpReporter(hal);
         const t = board.timing;
         if (mode === "two-task") {

@@ -2,6 +2,9 @@
 
 export type ClockMode = "virtual" | "real";
 
+/** Below this many µs to the next event the real-time loop spins without yielding (an event-loop turn costs ~10-50 µs). */
+const SPIN_TIGHT_US = 60;
+
 interface Pending {
     atUs: number;
     seq: number;
@@ -106,28 +109,23 @@ export class World {
      * Real time: runs events at their wall-clock times until stop(). Sleeps with setTimeout while the next event is
      * far, then spins for the last stretch, because timers alone are only millisecond-precise.
      */
-    async runRealTime(spinUs = 1500): Promise<void> {
+    async runRealTime(spinUs = 4000): Promise<void> {
         if (this.mode !== "real") throw new Error("runRealTime needs real time");
         this.running = true;
-        let lastYieldUs = this.nowUs();
         while (this.running) {
             const next = this.heap.peek();
-            const now = this.nowUs();
             if (next && next.cancelled) {
                 this.heap.pop();
                 continue;
             }
+            const now = this.nowUs();
             if (next && next.atUs <= now) {
                 this.heap.pop();
                 next.fn();
-                if (now - lastYieldUs > 5000) {
-                    // A long run of due events must not starve socket callbacks.
-                    await new Promise<void>(resolve => setImmediate(resolve));
-                    lastYieldUs = this.nowUs();
-                }
+                // Node defers a UDP send to the next tick (its address lookup): let it go out now, not in a later burst.
+                await Promise.resolve();
                 continue;
             }
-            // Only a real yield (the sleep below) resets the clock for yielding: spinning lets no socket or file callback run.
             const waitUs = next ? next.atUs - now : 50_000;
             if (waitUs > spinUs) {
                 // Sleep, letting sockets deliver; an event scheduled meanwhile (an arrival) wakes us.
@@ -140,11 +138,13 @@ export class World {
                     this.wake = done;
                 });
                 this.wake = undefined;
-                lastYieldUs = this.nowUs();
+            } else if (waitUs > SPIN_TIGHT_US) {
+                // Close to the deadline: one event-loop turn at a time, so reads and sockets still progress.
+                await new Promise<void>(resolve => setImmediate(resolve));
             } else {
                 const target = next!.atUs;
                 while (this.nowUs() < target) {
-                    /* spin: sub-millisecond precision */
+                    /* the last few µs: a tight spin for sub-millisecond precision */
                 }
             }
         }
