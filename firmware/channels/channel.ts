@@ -57,7 +57,7 @@ export class Channel {
         this.port = config.port ?? 5004;
         this.ttl = config.ttl ?? 1;
         this.loop = config.loop !== false;
-        this.sink = new FanOutSink(new UdpSink(rtp, rtcp, group, this.port, this.port + 1));
+        this.sink = new FanOutSink(new UdpSink(hal, rtp, rtcp, group, this.port, this.port + 1));
     }
 
     start(): void {

@@ -25,7 +25,7 @@ function delivery(ctx: RtspContext, connection: RtspConnection, spec: TransportS
         const address = connection.address;
         const serverPort = ctx.rtp.port;
         return {
-            sink: new UdpSink(ctx.rtp, ctx.rtcp, address, spec.rtpPort, spec.rtcpPort),
+            sink: new UdpSink(ctx.hal, ctx.rtp, ctx.rtcp, address, spec.rtpPort, spec.rtcpPort),
             transport: "udp",
             destination: `${address}:${int(spec.rtpPort)}`,
             rtcpSource: rtcpKey(address, spec.rtcpPort),
@@ -58,7 +58,7 @@ function delivery(ctx: RtspContext, connection: RtspConnection, spec: TransportS
     const port = spec.port ?? p;
     const ttl = spec.ttl !== undefined && spec.ttl < t ? spec.ttl : t;
     return {
-        sink: new UdpSink(ctx.rtp, ctx.rtcp, group, port, port + 1),
+        sink: new UdpSink(ctx.hal, ctx.rtp, ctx.rtcp, group, port, port + 1),
         transport: "multicast",
         destination: `${group}:${int(port)}`,
         answer: ssrc => multicastReply(group, port, ttl, ssrc),

@@ -1,11 +1,28 @@
 // Packet sinks per transport: UDP unicast from the server's socket pair, RTSP-interleaved TCP, and a fan-out for channels.
-import { UdpSocket } from "../../hal/interfaces";
+import { Hal, UdpSocket } from "../../hal/interfaces";
 import { PacketSink } from "../stream/control";
 import { RtspConnection } from "./connection";
+
+const RTCP_BYE = 203;
+/** How long a BYE waits behind the last RTP packets on UDP. */
+const BYE_DELAY_US = 20000;
+
+/** Whether an RTCP compound holds a BYE (walks its packets by their length fields). */
+export function hasBye(packet: string): boolean {
+    const n = string.len(packet);
+    let o = 1;
+    while (o + 3 <= n) {
+        const [, pt, hi, lo] = string.byte(packet, o, o + 3);
+        if (pt === RTCP_BYE) return true;
+        o += (hi * 256 + lo + 1) * 4;
+    }
+    return false;
+}
 
 /** RTP and RTCP to a receiver's port pair (unicast or a multicast group), from the server's shared sockets. */
 export class UdpSink implements PacketSink {
     constructor(
+        private readonly hal: Hal,
         private readonly rtp: UdpSocket,
         private readonly rtcp: UdpSocket,
         readonly address: string,
@@ -18,7 +35,17 @@ export class UdpSink implements PacketSink {
     }
 
     sendRtcp(packet: string): boolean {
-        return this.rtcp.send(this.rtcpPort, this.address, packet);
+        if (!hasBye(packet)) return this.rtcp.send(this.rtcpPort, this.address, packet);
+        // RTCP travels on another port than RTP, and receivers such as ffmpeg read RTCP first: a BYE sent with the last
+        // packets would overtake them and end the stream short of its tail.
+        const timer = this.hal.createTimer({
+            onFire: () => {
+                timer.close();
+                this.rtcp.send(this.rtcpPort, this.address, packet);
+            },
+        });
+        timer.at(this.hal.clock.nowUs() + BYE_DELAY_US);
+        return true;
     }
 }
 
