@@ -31,6 +31,9 @@ export function built(boardId: string): string {
         dir = path.join(os.tmpdir(), `rc-build-${process.pid}-${boardId}`);
         buildFirmware({ board: loadBoard(boardId), outDir: dir });
         builds.set(boardId, dir);
+        // Shared by every test file of the run, so removed only when the run ends.
+        const made = dir;
+        process.once("exit", () => fs.rmSync(made, { recursive: true, force: true }));
     }
     return dir;
 }
