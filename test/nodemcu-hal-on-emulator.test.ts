@@ -103,7 +103,7 @@ describe("NodeMCU HAL on the emulated board", function () {
                 const data = await new Promise<Buffer>((resolve, reject) => {
                     const chunks: Buffer[] = [];
                     const sock = net.connect(Number(port), "127.0.0.1", () => sock.write("ab"));
-                    sock.on("data", d => {
+                    sock.on("data", (d: Buffer) => {
                         chunks.push(d);
                         if (Buffer.concat(chunks).length >= 6000) (sock.end(), resolve(Buffer.concat(chunks)));
                     });
