@@ -42,8 +42,8 @@ function dryRun(board: Board, dir: string, port: string, baud: number): void {
     const lines = files.reduce((n, f) => n + Math.ceil(f.data.length / BYTES_PER_LINE[encoding]), 0);
     console.log(`would flash ${board.id} on ${port} at ${baud} baud, ${encoding} lines of ${BYTES_PER_LINE[encoding]} bytes:`);
     for (const f of files) console.log(`  ${f.name.padEnd(24)} ${String(f.data.length).padStart(8)} bytes`);
-    // Each line crosses the link twice (sent, echoed) at 10 bits per character.
-    const seconds = (lines * 2 * 256 * 10) / baud;
+    // The echo comes back while the line goes out (full duplex): one line time at 10 bits a character, plus ~10 ms of turnaround.
+    const seconds = lines * ((256 * 10) / baud + 0.01);
     console.log(`  ${"total".padEnd(24)} ${String(total).padStart(8)} bytes in ${lines} lines, about ${Math.ceil(seconds)} s plus verification`);
     console.log(`  plus init.lua (only if the board's differs) and a manifest; nothing was sent`);
 }
