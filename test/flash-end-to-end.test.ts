@@ -6,7 +6,10 @@ import { ROOT } from "../tools/build";
 import { flash } from "../tools/flash/flash";
 import { SerialLink } from "../tools/flash/link";
 import { Repl } from "../tools/flash/repl";
+import * as fs from "fs";
+import { probe } from "../tools/probe";
 import { built, removeTempDirs, tempDir } from "./flash-support";
+import { makeWav } from "./support/media";
 
 const BOARD = "olimex-esp32-poe";
 
@@ -30,9 +33,13 @@ describe("flash end to end: build, flash the emulator process over a pty, boot",
     let err = "";
     const root = tempDir("e2e");
     const pty = path.join(root, "tty");
+    const sd = tempDir("e2e-sd");
+    // The card holds a short 16 kHz mono file (8.3 name, as a FAT card without long names needs).
+    const source = makeWav({ rate: 16000, channels: 1, bits: 16, seconds: 1.5, seed: 7 });
+    fs.writeFileSync(path.join(sd, "TONE.WAV"), source.file);
 
     before(async () => {
-        child = spawn(process.execPath, [path.join(ROOT, "bin", "ringcast.js"), "emulate", "--board", BOARD, "--sd", tempDir("e2e-sd"), "--spiffs", path.join(root, "spiffs"), "--pty", pty], { stdio: ["pipe", "pipe", "pipe"] });
+        child = spawn(process.execPath, [path.join(ROOT, "bin", "ringcast.js"), "emulate", "--board", BOARD, "--sd", sd, "--spiffs", path.join(root, "spiffs"), "--pty", pty], { stdio: ["pipe", "pipe", "pipe"] });
         child.stdout!.on("data", d => (out += d.toString("latin1")));
         child.stderr!.on("data", d => (err += d.toString()));
         await waitFor(() => err, /emulator: ready/, 30_000, "emulator start");
@@ -58,6 +65,18 @@ describe("flash end to end: build, flash the emulator process over a pty, boot",
         assert.ok(result.bytesPerSecond > 0);
         // Throughput at the board's 115200 baud, paced by the emulator: printed for the record, not asserted.
         console.log(`      flash throughput: ${Math.round(result.bytesPerSecond)} file bytes/s (${result.uploadedBytes} bytes in ${result.seconds.toFixed(1)} s)`);
+    });
+
+    it("an RTSP client on loopback receives the audio of the file on the emulated card, exactly", async () => {
+        await waitFor(() => out, /rtsp: listening on port (\d+)/, 10_000, "RTSP server start");
+        const port = /rtsp: listening on port (\d+)/.exec(out)![1];
+        const wav = path.join(root, "received.wav");
+        const result = await probe(`rtsp://127.0.0.1:${port}/TONE.WAV`, { durationS: 6, wav, timeoutS: 10 });
+        assert.equal(result.streams.length, 1);
+        const got = fs.readFileSync(wav);
+        const data = got.subarray(got.indexOf("data") + 8);
+        assert.equal(data.length, source.data.length, `received ${data.length} bytes of ${source.data.length}`);
+        assert.ok(data.equals(source.data), "the received samples equal the file's");
     });
 
     it("the firmware's scheduler runs on the NodeMCU timers and clock", async () => {
