@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { checkConfig, ConfigError, readConfig } from "../tools/run/config";
+import { runStorage } from "../tools/run/host-run";
 import { findFfmpeg, muLaw, playableFiles, writeSample } from "../tools/run/media";
 import { ffmpeg, tempDir } from "./rtsp-real";
 
@@ -96,5 +97,21 @@ describe("generated sample", function () {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("injected storage stalls", () => {
+    it("holds reads that start in the first stall window of each second until the window ends, and no others", () => {
+        const model = runStorage(100);
+        assert.equal(model.mode, "async");
+        for (const second of [0, 1, 7]) {
+            const s = second * 1e6;
+            assert.equal(model.stallUs!(s), 100_000);
+            assert.equal(model.stallUs!(s + 40_000), 60_000);
+            assert.equal(model.stallUs!(s + 99_999), 1);
+            assert.equal(model.stallUs!(s + 100_000), 0);
+            assert.equal(model.stallUs!(s + 999_999), 0);
+        }
+        assert.equal(runStorage(0).stallUs, undefined);
     });
 });

@@ -90,6 +90,20 @@ async function waitListening(port: number, address: string, timeoutMs: number): 
     }
 }
 
+/**
+ * The card of a host run: a laptop's files answer asynchronously; with stalls, the card is busy for the first `stallMs` of
+ * every second, so a read starting then completes when that window ends.
+ */
+export function runStorage(stallMs: number): StorageModel {
+    const windowUs = stallMs * 1000;
+    return {
+        mode: "async",
+        bytesPerSecond: 0,
+        overheadUs: 0,
+        stallUs: stallMs > 0 ? t => (t % 1e6 < windowUs ? windowUs - (t % 1e6) : 0) : undefined,
+    };
+}
+
 export async function startHostRun(options: HostRunOptions = {}): Promise<HostRun> {
     const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
     const sd = path.resolve(options.sd ?? DEFAULT_SD);
@@ -110,13 +124,7 @@ export async function startHostRun(options: HostRunOptions = {}): Promise<HostRu
     await checkFree("udp", udpPortBase + 1, bind);
 
     const build = buildFirmware({ board: boardDef, outDir: options.buildDir });
-    const stallMs = options.injectStallsMs ?? 0;
-    const storage: StorageModel = {
-        mode: "async",
-        bytesPerSecond: 0,
-        overheadUs: 0,
-        stallUs: stallMs > 0 ? t => (t % 1e6 < stallMs * 1000 ? stallMs * 1000 - (t % 1e6) : 0) : undefined,
-    };
+    const storage = runStorage(options.injectStallsMs ?? 0);
     const host = urlHost(bind);
     const board = new HostBoard({
         buildDir: build.outDir, luaVersion: build.luaVersion, clock: "real", network: new RealNetwork(), card: new CardFiles(sd), storage,
