@@ -120,6 +120,13 @@ export class SimNetwork implements Network {
     }
 }
 
+/**
+ * dgram resolves a destination through dns.lookup, which answers on process.nextTick even for an IP literal, so a send
+ * would leave only when the real-time loop next yields. A synchronous lookup lets libuv send inside the call.
+ */
+const syncLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void): void =>
+    cb(null, address, address.includes(":") ? 6 : 4);
+
 /** Real sockets: dgram and net on the given addresses (loopback in tests). */
 export class RealNetwork implements Network {
     private sink?: EventSink;
@@ -136,7 +143,7 @@ export class RealNetwork implements Network {
     udpOpen(port: number, address: string): { id: number; port: number } | { error: string } {
         const id = this.nextId++;
         const family = address.includes(":") ? "udp6" : "udp4";
-        const sock = dgram.createSocket({ type: family, reuseAddr: true });
+        const sock = dgram.createSocket({ type: family, reuseAddr: true, lookup: syncLookup as never });
         try {
             // Bind synchronously enough for the answer: Node binds on next tick, so report the requested port.
             sock.bind(port, address === "0.0.0.0" ? undefined : address);
@@ -174,7 +181,7 @@ export class RealNetwork implements Network {
             const connId = this.nextId++;
             sock.setNoDelay(true);
             this.conns.set(connId, sock);
-            sock.on("data", d => this.sink?.tcpData(connId, d));
+            sock.on("data", (d: Buffer) => this.sink?.tcpData(connId, d));
             sock.on("error", () => undefined);
             sock.on("close", () => {
                 if (this.conns.delete(connId)) this.sink?.tcpClosed(connId);

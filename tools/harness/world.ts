@@ -112,6 +112,7 @@ export class World {
     async runRealTime(spinUs = 4000): Promise<void> {
         if (this.mode !== "real") throw new Error("runRealTime needs real time");
         this.running = true;
+        let lastTurnUs = this.nowUs();
         while (this.running) {
             const next = this.heap.peek();
             if (next && next.cancelled) {
@@ -124,8 +125,14 @@ export class World {
                 next.fn();
                 // Node defers a UDP send to the next tick (its address lookup): let it go out now, not in a later burst.
                 await Promise.resolve();
+                if (now - lastTurnUs > 5000) {
+                    // A long run of due events must not starve storage and socket callbacks: one event-loop turn.
+                    await new Promise<void>(resolve => setImmediate(resolve));
+                    lastTurnUs = this.nowUs();
+                }
                 continue;
             }
+            lastTurnUs = now;
             const waitUs = next ? next.atUs - now : 50_000;
             if (waitUs > spinUs) {
                 // Sleep, letting sockets deliver; an event scheduled meanwhile (an arrival) wakes us.
