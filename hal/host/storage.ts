@@ -11,14 +11,34 @@ function fill(into: string[], pieces: number, count: number): void {
     for (let i = pieces; i < count; i++) (into as (string | undefined)[])[i] = undefined;
 }
 
+function complete(answer: number, into: string[], count: number, onDone: ReadDone): void {
+    if (answer === ReadAnswer.failed) {
+        onDone(0, bridge.readLine());
+        return;
+    }
+    fill(into, answer, count);
+    onDone(answer);
+}
+
+/** Reads the harness has not answered yet, by read id: answers may come back in any order. */
+interface PendingRead {
+    file: HostStorageFile;
+    into: string[];
+    count: number;
+    done: ReadDone;
+}
+const pending = new LuaTable<number, PendingRead>();
+let nextReadId = 1;
+
 export class HostStorageFile implements StorageFile {
     private open = true;
-    private pendingInto?: string[];
-    private pendingCount = 0;
-    private pendingDone?: ReadDone;
 
     constructor(private readonly id: number, readonly size: number) {
         files.set(id, this);
+    }
+
+    get isOpen(): boolean {
+        return this.open;
     }
 
     read(offset: number, pieceLength: number, count: number, into: string[], onDone: ReadDone): void {
@@ -26,46 +46,17 @@ export class HostStorageFile implements StorageFile {
             onDone(0, "file is closed");
             return;
         }
-        bridge.send4(Op.fileRead, this.id, offset, pieceLength, count);
+        const readId = nextReadId++;
+        bridge.send4(Op.fileRead, this.id, offset, pieceLength, count, tostring(readId));
         const answer = bridge.readNumber();
         if (answer !== ReadAnswer.failed) bridge.endLine();
-        if (answer === ReadAnswer.pending) {
-            this.pendingInto = into;
-            this.pendingCount = count;
-            this.pendingDone = onDone;
-        } else {
-            this.complete(answer, into, count, onDone);
-        }
-    }
-
-    complete(answer: number, into: string[], count: number, onDone: ReadDone): void {
-        if (answer === ReadAnswer.failed) {
-            onDone(0, bridge.readLine());
-            return;
-        }
-        fill(into, answer, count);
-        onDone(answer);
-    }
-
-    finishPending(answer: number): void {
-        const into = this.pendingInto;
-        const done = this.pendingDone;
-        this.pendingInto = undefined;
-        this.pendingDone = undefined;
-        if (into === undefined || done === undefined || !this.open) {
-            // Consume the frame anyway so the next event starts where it should.
-            if (answer === ReadAnswer.failed) bridge.readLine();
-            else for (let i = 0; i < answer; i++) bridge.readBlob();
-            return;
-        }
-        this.complete(answer, into, this.pendingCount, done);
+        if (answer === ReadAnswer.pending) pending.set(readId, { file: this, into, count, done: onDone });
+        else complete(answer, into, count, onDone);
     }
 
     close(): void {
         if (!this.open) return;
         this.open = false;
-        this.pendingInto = undefined;
-        this.pendingDone = undefined;
         files.delete(this.id);
         bridge.send1(Op.fileClose, this.id);
     }
@@ -92,10 +83,15 @@ export class HostStorage implements Storage {
     }
 }
 
-bridge.on(Ev.readDone, id => {
+bridge.on(Ev.readDone, readId => {
     const answer = bridge.readNumber();
-    const f = files.get(id);
-    if (f !== undefined) f.finishPending(answer);
-    else if (answer === ReadAnswer.failed) bridge.readLine();
+    const p = pending.get(readId);
+    pending.delete(readId);
+    if (p !== undefined && p.file.isOpen) {
+        complete(answer, p.into, p.count, p.done);
+        return;
+    }
+    // Nobody waits for it any more (the file was closed): consume the frame so the next event starts where it should.
+    if (answer === ReadAnswer.failed) bridge.readLine();
     else for (let i = 0; i < answer; i++) bridge.readBlob();
 });

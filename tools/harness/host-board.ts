@@ -109,14 +109,15 @@ export class HostBoard implements EventSink {
             answer(`${id} ${size}\n`);
         });
         vm.handle(Op.fileClose, ([id]) => this.files.delete(Number(id)));
-        vm.handle(Op.fileRead, args => this.read(args.map(Number)));
+        vm.handle(Op.fileRead, (args, blob) => this.read(args.map(Number), Number(latin1(blob))));
         vm.handle(Op.list, () => {
             const entries = this.options.card.list();
             answer(`${entries.length}\n` + entries.map(([n, s]) => `${n.length}\n${n} ${s}\n`).join(""));
         });
     }
 
-    private read([id, offset, pieceLength, count]: number[]): void {
+    /** A read of `count` pieces; an asynchronous answer comes back as an event carrying `readId`. */
+    private read([id, offset, pieceLength, count]: number[], readId: number): void {
         const name = this.files.get(id);
         const model = this.options.storage ?? INSTANT;
         const fail = name === undefined ? "file is not open" : model.failRead?.(name, offset);
@@ -132,7 +133,7 @@ export class HostBoard implements EventSink {
             return this.feedAll(frame(split(this.options.card.read(name!, offset, pieceLength * count), pieceLength, count)));
         }
         this.vm.feed(`${ReadAnswer.pending}\n`);
-        const deliver = (parts: Buffer[]): void => this.eventParts([Buffer.from(`${Ev.readDone} ${id} `), ...parts]);
+        const deliver = (parts: Buffer[]): void => this.eventParts([Buffer.from(`${Ev.readDone} ${readId} `), ...parts]);
         if (fail !== undefined) {
             this.world.at(start + cost, () => deliver(frame([], fail)));
         } else if (this.world.mode === "virtual") {
