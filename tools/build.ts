@@ -137,3 +137,19 @@ export function checkCodeBudget(board: Board, result: BuildResult): void {
         throw new BuildError(`${board.id}: firmware is ${result.totalBytes} bytes, over the board's code budget of ${board.budget.codeBytes} bytes`);
     }
 }
+
+const moduleBuilds = new Map<string, BuildResult>();
+
+/**
+ * The host firmware as one Lua file per module (what the harness loads), plus extra roots such as test or bench
+ * fixtures; built once per output folder and Lua version in a process.
+ */
+export function hostModuleBuild(board: Board, luaVersion: "5.1" | "5.3", outDir: string, extraRoots: string[]): BuildResult {
+    const key = `${outDir}|${luaVersion}`;
+    let b = moduleBuilds.get(key);
+    if (!b) {
+        b = buildFirmware({ board, luaVersion, bundle: false, outDir, extraRoots });
+        moduleBuilds.set(key, b);
+    }
+    return b;
+}

@@ -2,14 +2,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildFirmware, BuildResult, ROOT, listFiles } from "../../tools/build";
+import { BuildResult, hostModuleBuild, listFiles, ROOT } from "../../tools/build";
 import { boardIds, loadBoard } from "../../tools/boards";
 import { LuaVersion } from "../../tools/harness/glue";
 import { HostBoard, HostBoardOptions } from "../../tools/harness/host-board";
 import { Network, SimNetwork } from "../../tools/harness/network";
 import { CardFiles, StorageModel } from "../../tools/harness/storage";
 
-const builds = new Map<LuaVersion, BuildResult>();
 /** Each test process builds into its own folder, so that runs side by side never read a half-written build. */
 const buildRoot = path.join(os.tmpdir(), `ringcast-test-${process.pid}`);
 process.on("exit", () => fs.rmSync(buildRoot, { recursive: true, force: true }));
@@ -25,18 +24,7 @@ export function luaVersions(): LuaVersion[] {
 
 /** The host firmware plus the test fixtures, one Lua file per module, for the given Lua version. */
 export function testBuild(version: LuaVersion): BuildResult {
-    let b = builds.get(version);
-    if (!b) {
-        b = buildFirmware({
-            board: loadBoard("host"),
-            luaVersion: version,
-            bundle: false,
-            outDir: path.join(buildRoot, version),
-            extraRoots: listFiles(path.join(ROOT, "test", "fixtures"), ".ts"),
-        });
-        builds.set(version, b);
-    }
-    return b;
+    return hostModuleBuild(loadBoard("host"), version, path.join(buildRoot, version), listFiles(path.join(ROOT, "test", "fixtures"), ".ts"));
 }
 
 export interface TestBoardOptions {

@@ -1,29 +1,16 @@
 // Bench boards: the firmware plus the bench fixture built once per Lua version, and host boards started on it.
 import * as path from "path";
 import type { Board } from "../../boards/board";
-import { buildFirmware, BuildResult, ROOT, toLuaLiteral } from "../build";
+import { BuildResult, hostModuleBuild, ROOT, toLuaLiteral } from "../build";
 import { loadBoard } from "../boards";
 import { LuaVersion } from "../harness/glue";
 import { HostBoard } from "../harness/host-board";
 import { Network } from "../harness/network";
 import { CardFiles, StorageModel } from "../harness/storage";
 
-const builds = new Map<LuaVersion, BuildResult>();
-
 /** Host firmware and tools/bench/fixture.ts, one Lua file per module, in dist/bench-<version>. */
 export function benchBuild(version: LuaVersion): BuildResult {
-    let b = builds.get(version);
-    if (!b) {
-        b = buildFirmware({
-            board: loadBoard("host"),
-            luaVersion: version,
-            bundle: false,
-            outDir: path.join(ROOT, "dist", `bench-${version}`),
-            extraRoots: [path.join(__dirname, "fixture.ts")],
-        });
-        builds.set(version, b);
-    }
-    return b;
+    return hostModuleBuild(loadBoard("host"), version, path.join(ROOT, "dist", `bench-${version}`), [path.join(__dirname, "fixture.ts")]);
 }
 
 /**
