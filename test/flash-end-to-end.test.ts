@@ -31,14 +31,18 @@ describe("flash end to end: build, flash the emulator process over a pty, boot",
     let child: ChildProcess | undefined;
     let out = "";
     let err = "";
-    const root = tempDir("e2e");
-    const pty = path.join(root, "tty");
-    const sd = tempDir("e2e-sd");
+    // Folders are made in before(), not when the file loads: other files' after() hooks remove every temp folder made so far.
+    let root = "";
+    let pty = "";
+    let sd = "";
     // The card holds a short 16 kHz mono file (8.3 name, as a FAT card without long names needs).
     const source = makeWav({ rate: 16000, channels: 1, bits: 16, seconds: 1.5, seed: 7 });
-    fs.writeFileSync(path.join(sd, "TONE.WAV"), source.file);
 
     before(async () => {
+        root = tempDir("e2e");
+        pty = path.join(root, "tty");
+        sd = tempDir("e2e-sd");
+        fs.writeFileSync(path.join(sd, "TONE.WAV"), source.file);
         child = spawn(process.execPath, [path.join(ROOT, "bin", "ringcast.js"), "emulate", "--board", BOARD, "--sd", sd, "--spiffs", path.join(root, "spiffs"), "--pty", pty], { stdio: ["pipe", "pipe", "pipe"] });
         child.stdout!.on("data", d => (out += d.toString("latin1")));
         child.stderr!.on("data", d => (err += d.toString()));
