@@ -1,5 +1,7 @@
 // Test support for the flash and emulator tests: one build per board per run, emulators on ptys, console waits with timeouts.
+import * as dgram from "dgram";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { Board } from "../boards/board";
@@ -46,6 +48,35 @@ export function variant(boardId: string, label: string): string {
     return dir;
 }
 
+/** A free TCP port for RTSP and an even UDP port whose successor is free too (RTP/RTCP). */
+async function freePorts(): Promise<[number, number]> {
+    const tcp = await new Promise<number>(resolve => {
+        const srv = net.createServer().listen(0, "127.0.0.1", () => {
+            const p = (srv.address() as net.AddressInfo).port;
+            srv.close(() => resolve(p));
+        });
+    });
+    for (let base = 20000 + (process.pid % 1000) * 2 + (tcp % 500) * 40; base < 60000; base += 2) {
+        const ok = await Promise.all([base, base + 1].map(p => new Promise<boolean>(resolve => {
+            const s = dgram.createSocket("udp4");
+            s.once("error", () => resolve(false));
+            s.bind(p, "127.0.0.1", () => s.close(() => resolve(true)));
+        })));
+        if (ok[0] && ok[1]) return [tcp, base];
+    }
+    throw new Error("no free UDP port pair");
+}
+
+/**
+ * Writes settings.lua on an emulated SPIFFS with free RTSP and RTP ports: the firmware's boot starts its RTSP server,
+ * and on the standard 554/6970 every board of a run would answer for (or steal packets from) the others.
+ */
+export async function freeRtspSettings(spiffsDir: string): Promise<void> {
+    const [port, udpPortBase] = await freePorts();
+    fs.mkdirSync(spiffsDir, { recursive: true });
+    fs.writeFileSync(path.join(spiffsDir, "settings.lua"), `return { rtsp = { port = ${port}, udpPortBase = ${udpPortBase} } }\n`);
+}
+
 export interface TestEmulator extends RunningEmulator {
     board: RunningEmulator["board"];
     pty: string;
@@ -64,6 +95,7 @@ export async function emulator(boardId: string, opts: Partial<EmulateOptions> = 
     const notes: string[] = [];
     const spiffs = opts.spiffsDir ?? path.join(root, "spiffs");
     const pty = path.join(root, "tty");
+    await freeRtspSettings(spiffs);
     const running = await startEmulator({
         board,
         spiffsDir: spiffs,

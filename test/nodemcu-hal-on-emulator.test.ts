@@ -6,11 +6,12 @@ import * as net from "net";
 import * as path from "path";
 import { boardIds, loadBoard } from "../tools/boards";
 import { PHY_SETTLE_MIN_MS } from "../tools/emulator/hw";
-import { built, ConsoleBoard, installDirect, removeTempDirs, tempDir } from "./flash-support";
+import { built, ConsoleBoard, freeRtspSettings, installDirect, removeTempDirs, tempDir } from "./flash-support";
 
 async function booted(id: string, withCard = true): Promise<ConsoleBoard> {
     const spiffs = tempDir(`hal-${id}`);
     installDirect(spiffs, built(id));
+    await freeRtspSettings(spiffs);
     let sd: string | undefined;
     if (withCard) {
         sd = tempDir(`sd-${id}`);

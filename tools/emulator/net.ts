@@ -16,6 +16,9 @@ export interface NetEvents {
 /** lwIP's TCP_SND_BUF in ESP-IDF (4 × MSS): a send that does not fit raises "buffer error" on the board. */
 const TCP_SND_BUF = 5744;
 
+/** Ports held by any emulated board in this process: boards share the laptop's stack, so their picks must not clash. */
+const held = new Set<number>();
+
 export class EmulatedNet {
     private nextId = 1;
     private udp = new Map<number, dgram.Socket>();
@@ -24,6 +27,11 @@ export class EmulatedNet {
     private groups = new Set<string>();
     private usedPorts = new Set<number>();
 
+    private hold(p: number): void {
+        this.usedPorts.add(p);
+        held.add(p);
+    }
+
     /** Address the sockets bind to when the firmware asks for 0.0.0.0 (loopback keeps tests off the LAN). */
     constructor(private readonly events: NetEvents, private readonly bindAddress = "127.0.0.1") {}
 
@@ -31,7 +39,7 @@ export class EmulatedNet {
     private ephemeral(): number {
         for (;;) {
             const p = 49152 + Math.floor(Math.random() * 16000);
-            if (!this.usedPorts.has(p)) return p;
+            if (!held.has(p)) return p;
         }
     }
 
@@ -52,7 +60,7 @@ export class EmulatedNet {
                 for (const g of this.groups) this.join(sock, g);
             });
             this.udp.set(id, sock);
-            this.usedPorts.add(p);
+            this.hold(p);
             answer(`1 ${id} ${p}\n`);
         });
         vm.handle("UU", ([id, port, ip], blob) => {
@@ -77,7 +85,7 @@ export class EmulatedNet {
             server.on("error", e => this.events.log(`tcp listen ${p}: ${e.message}`));
             server.listen(p, this.addr(text(blob)));
             this.servers.set(id, server);
-            this.usedPorts.add(p);
+            this.hold(p);
             answer(`1 ${id} ${p}\n`);
         });
         vm.handle("Sc", ([id]) => {
@@ -127,6 +135,7 @@ export class EmulatedNet {
         this.servers.clear();
         this.conns.clear();
         this.groups.clear();
+        for (const p of this.usedPorts) held.delete(p);
         this.usedPorts.clear();
     }
 }

@@ -80,17 +80,25 @@ function Server:getaddr() return self.port, "0.0.0.0" end
 function Server:close()
   if self.id then send1("Sc", self.id) tcps["s" .. self.id] = nil self.id = nil end
 end
+-- Data is raised at HIGH and its accept at MEDIUM, so a client that writes at once can overtake its own accept;
+-- lwIP hands both over in order, so such data waits here until the accept has run (ids only grow).
+local early, lastAccepted = {}, 0
 bridge.on(K.accept, function(id)
   local connId, port = readNumber(), readNumber()
   local ip = readLine()
   local srv = tcps["s" .. id]
   local c = setmetatable({ id = connId, peerPort = port, peerIp = ip }, Conn)
   tcps[connId] = c
+  lastAccepted = connId
   if srv and srv.onconnect then protected(srv.onconnect, c) else c:close() end
+  local data = early[connId]
+  early[connId] = nil
+  if data and c.id and c.receive then protected(c.receive, c, data) end
 end)
 bridge.on(K.data, function(id)
   local data = readBlob()
   local c = tcps[id]
+  if not c and id > lastAccepted then early[id] = (early[id] or "") .. data return end
   if c and c.receive then protected(c.receive, c, data) end
 end)
 bridge.on(K.sent, function(id)
