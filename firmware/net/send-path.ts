@@ -14,8 +14,7 @@ export function sendDue(e: StreamEntry, nowUs: number, toleranceUs: number): num
     for (;;) {
         const buf = ring.current();
         if (buf === undefined) {
-            if (e.eof) e.nextDueUs = -1;
-            else if (e.state === "playing") e.underruns++;
+            if (!e.eof && e.state === "playing") e.underruns++;
             e.nextDueUs = -1;
             return -1;
         }
