@@ -26,6 +26,9 @@ declare namespace string {
     function lower(s: string): string;
     function upper(s: string): string;
     function len(s: string): number;
+    /** Lua 5.3 only (nil on 5.1): binary packing, used where a C loop beats a pattern. */
+    const pack: ((this: void, fmt: string, ...values: unknown[]) => string) | undefined;
+    const unpack: ((this: void, fmt: string, s: string, pos?: number) => LuaMultiReturn<unknown[]>) | undefined;
 }
 
 /** @noSelf */

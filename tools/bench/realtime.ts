@@ -8,9 +8,13 @@ import { startBench, sweepBoard } from "./board";
 import { BENCH_PT, fileName, Level, writeLevelFiles } from "./media";
 import { figures, Figures, traceOf } from "./metrics";
 import { listen, Listening } from "./receiver";
-import { STALL_US } from "./virtual";
+import { cardModel } from "./virtual";
+import { raiseSchedulingPriority, restoreSchedulingPriority, underSamePolicy } from "../harness/real-time";
+import { Capture, CaptureOptions, startCapture } from "./capture";
 
 export interface RealResult extends Figures {
+    /** PLAY (the firmware's play call) to the first packet on the wire, ms; NaN without a capture. */
+    firstPacketMs: number;
     expected: number;
     dropped: number;
     trace: Array<{ t: number; dev: number }>;
@@ -31,70 +35,67 @@ export function packetsIn(level: Level, seconds: number): number {
     return level.streams.reduce((a, s) => a + Math.ceil((s.rate * seconds) / Math.min(Math.floor(s.rate / 50), Math.floor(1400 / (2 * s.channels)))), 0);
 }
 
-/** ringcast on the host board in real time: two-task or sequential, card stalls optional; RTP to a receiver process. */
-export async function runRingcastReal(board: Board, mode: "two-task" | "sequential", stalls: boolean, level: Level, seconds: number, dir: string): Promise<RealResult> {
+/**
+ * ringcast on the host board in real time: two-task or sequential, card stalls optional; RTP to a receiver process.
+ * Reads are asynchronous, as the host board's always are: a stalled read answers 100 ms late, the sender goes on.
+ */
+export async function runRingcastReal(board: Board, mode: "two-task" | "sequential", stalls: boolean, level: Level, seconds: number, dir: string, capture?: CaptureOptions, realTime = false): Promise<RealResult> {
     writeLevelFiles(level, seconds, dir);
     const base = ports(level.streams.length);
     const pts = level.streams.map(s => (s.rate === 44100 && s.channels === 2 ? 10 : BENCH_PT));
     const stallTimes: number[] = [];
     const b = sweepBoard(board);
-    // Reads are synchronous, as a board's file.read: the real-time loop spins between close events and would starve
-    // promise-based reads; a stall busy-waits in the read, holding the one Lua task as a slow card would.
-    const card = new StallingCard(dir, stalls, stallTimes);
-    const host = startBench({ board: b, clock: "real", network: new LoopbackUdp(), card, storage: { mode: "blocking", bytesPerSecond: 0, overheadUs: 0 } }, mode);
-    card.clock = () => host.nowUs();
+    const storage = cardModel(b, "async", stalls, stallTimes);
+    const host = startBench({ board: b, clock: "real", network: new LoopbackUdp(), card: new CardFiles(dir), storage }, mode);
     let rx: Listening | undefined;
+    let cap: Capture | undefined;
     try {
         rx = await listen(level, base, pts, dir, seconds * 2 + 5);
+        cap = capture ? await startCapture(capture, base, base + 2 * level.streams.length) : undefined;
         host.exec(level.streams.map((s, i) => `F.openAndPlay(R, "${fileName(s, i)}", "127.0.0.1", ${base + 2 * i}, false)`).join("\n"));
+        // Opening reads each file's header asynchronously: run the board until every stream is admitted (or refused).
+        const running = host.world.runRealTime();
+        const openBy = Date.now() + 10_000;
+        while (host.evaluate<number>(`#R.streams + #R.refusals`) < level.streams.length) {
+            if (Date.now() > openBy) throw new Error(`streams did not open: ${JSON.stringify(host.evaluate(`R.refusals`))}`);
+            await new Promise(res => setTimeout(res, 10));
+        }
         // Node binds UDP sockets asynchronously: let the binds complete before the media clocks start.
         await new Promise(res => setTimeout(res, 50));
         const playUs = host.nowUs();
-        host.exec(`F.playAll(R)`);
-        // The stop check is a board event, not a Node timer: Node timers do not fire while the loop spins.
+        let playEpochMs = NaN;
+        host.world.outsideEvent("bench", () => {
+            playEpochMs = performance.timeOrigin + performance.now();
+            host.exec(`F.playAll(R)`);
+        });
+        if (realTime) raiseSchedulingPriority();
+        // The stop check is a board event, not a Node timer: Node timers wait while the loop spins before a packet.
         const deadlineUs = host.nowUs() + seconds * 2e6 + 3e6;
         const check = (): void => {
             if (host.evaluate<number>(`#R.ended`) === level.streams.length || host.nowUs() > deadlineUs) host.world.stop();
-            else host.world.at(host.nowUs() + 100_000, check);
+            else host.world.at(host.nowUs() + 100_000, () => host.world.outsideEvent("bench", check));
         };
-        host.world.at(host.nowUs() + 100_000, check);
-        await host.world.runRealTime();
+        host.world.at(host.nowUs() + 100_000, () => host.world.outsideEvent("bench", check));
+        await running;
         const counters = host.evaluate<Array<{ dropped: number; ssrc: number }>>(`F.counters(R)`);
         host.close();
-        const f = figures(await rx.done);
+        const series = cap ? await cap.stop(level) : await rx.done;
+        const f = figures(series);
         const first = f.perStream[0];
         return {
             ...f,
             expected: packetsIn(level, seconds),
+            firstPacketMs: cap ? cap.firstPacketEpochMs - playEpochMs : NaN,
             dropped: counters.reduce((a, c) => a + c.dropped, 0),
             trace: first ? traceOf(first.atNs, first.devUs) : [],
             // Seconds after PLAY: the first packet leaves then, and the receiver's trace starts at it.
             stallTimes: stallTimes.map(us => (us - playUs) / 1e6).filter(t => t >= 0),
         };
     } finally {
+        if (realTime) restoreSchedulingPriority();
         host.close();
         rx?.kill();
-    }
-}
-
-/** The card as files on disk; with stalls, the first read in each second of board time blocks 100 ms more. */
-class StallingCard extends CardFiles {
-    clock: () => number = () => 0;
-    private lastSecond = -1;
-    constructor(dir: string, private readonly stalls: boolean, private readonly stallTimes: number[]) {
-        super(dir);
-    }
-    read(name: string, offset: number, length: number): Buffer {
-        const now = this.clock();
-        const second = Math.floor(now / 1e6);
-        if (this.stalls && second !== this.lastSecond) {
-            this.lastSecond = second;
-            this.stallTimes.push(now);
-            while (this.clock() < now + STALL_US) {
-                /* a stalled card holds the reader */
-            }
-        }
-        return super.read(name, offset, length);
+        cap?.kill();
     }
 }
 
@@ -122,15 +123,19 @@ function peerArgs(peer: PeerName, file: string, port: number): string[] {
 }
 
 /** A peer streams the same files, one process per stream, to the same receiver code. */
-export async function runPeerReal(peer: PeerName, level: Level, seconds: number, dir: string): Promise<RealResult> {
+/** A peer under the same scheduling policy ringcast got (`realTime`), so both are measured alike. */
+export async function runPeerReal(peer: PeerName, level: Level, seconds: number, dir: string, capture?: CaptureOptions, realTime = false): Promise<RealResult> {
     const program = peerProgram(peer)!;
     const files = writeLevelFiles(level, seconds, dir);
     const base = ports(level.streams.length);
     const rx = await listen(level, base, level.streams.map(() => BENCH_PT), dir, seconds * 2 + 5);
     const children: ChildProcess[] = [];
+    let cap: Capture | undefined;
     try {
+        cap = capture ? await startCapture(capture, base, base + 2 * level.streams.length) : undefined;
         const exits = files.map((f, i) => {
-            const c = spawn(program, peerArgs(peer, path.resolve(f), base + 2 * i), { stdio: ["ignore", "ignore", "ignore"] });
+            const [cmd, args] = underSamePolicy(realTime, program, peerArgs(peer, path.resolve(f), base + 2 * i));
+            const c = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"] });
             children.push(c);
             return new Promise<void>(res => c.on("exit", () => res()).on("error", () => res()));
         });
@@ -138,11 +143,12 @@ export async function runPeerReal(peer: PeerName, level: Level, seconds: number,
         const guard = setTimeout(() => children.forEach(c => c.kill()), seconds * 2000 + 5000);
         await Promise.all(exits);
         clearTimeout(guard);
-        const f = figures(await rx.done);
+        const f = figures(cap ? await cap.stop(level) : await rx.done);
         const first = f.perStream[0];
-        return { ...f, expected: packetsIn(level, seconds), dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
+        return { ...f, expected: packetsIn(level, seconds), firstPacketMs: NaN, dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
     } finally {
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
         rx.kill();
+        cap?.kill();
     }
 }

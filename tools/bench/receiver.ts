@@ -44,7 +44,7 @@ export function listen(level: Level, basePort: number, pts: number[], dir: strin
 }
 
 /** Splits the trace by SSRC; streams are matched to the level's specs by clock rate in order of first arrival. */
-function toSeries(level: Level, trace: TraceEntry[]): Series[] {
+export function toSeries(level: Level, trace: TraceEntry[]): Series[] {
     const bySsrc = new Map<number, TraceEntry[]>();
     for (const t of trace) {
         if (!bySsrc.has(t.ssrc)) bySsrc.set(t.ssrc, []);

@@ -1,5 +1,6 @@
 // The bench report as Markdown: the sweep table, break points, peers, the board budget, and the charts beside it.
 import type { Results, Row } from "./run";
+import { targetsMarkdown } from "./host-targets";
 
 const us = (x: number): string => (Number.isFinite(x) ? (x >= 10000 ? `${(x / 1000).toFixed(0)} ms` : x >= 1000 ? `${(x / 1000).toFixed(1)} ms` : `${x.toFixed(0)} µs`) : "–");
 const mb = (x: number | null): string => (x === null ? "–" : x.toFixed(2));
@@ -16,6 +17,7 @@ export function markdown(r: Results, command: string): string {
     out.push("| scenario | sender | Mbit/s | streams | received/in files | dropped (stale) | lost | max dev | mean dev | p99 dev | max jitter | mean jitter | ok |");
     out.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (const row of r.rows) out.push(rowLine(row));
+    out.push(...targetsMarkdown(r.targets));
     out.push("", "## Where it breaks", "", "Highest aggregate rate (stereo L16 streams of at most 192 kHz, no stalls) that passed *ok*, by geometric bisection from 0.1 Mbit/s up (the rates tried are listed).", "");
     out.push("| scenario | sender | passes up to (Mbit/s) | fails from (Mbit/s) | rates tried |", "|---|---|---|---|---|");
     for (const b of r.breaks) out.push(`| ${b.scenario} | ${b.design} | ${mb(b.passMbps)} | ${mb(b.failMbps)} | ${b.tried.map(t => `${t.mbps.toFixed(2)}${t.ok ? "✓" : "✗"}`).join(" ")} |`);

@@ -8,6 +8,7 @@ import { FIXED_LEVELS, Level, level } from "./media";
 import { Figures } from "./metrics";
 import { packetsIn, peerProgram, PeerName, runPeerReal, runRingcastReal } from "./realtime";
 import { runVirtual } from "./virtual";
+import { realTimeSetup, runTargets, Targets } from "./host-targets";
 
 export interface BenchOptions {
     quick: boolean;
@@ -49,6 +50,7 @@ export interface Results {
     traceMbps: number;
     traces: Array<{ scenario: string; design: string; stalls: boolean; points: Array<{ t: number; dev: number }>; stallTimes: number[] }>;
     budget: { sendPath: SendPathCost[]; heap: HeapDrift; pools: PoolFigures[]; code: CodeSize[] };
+    targets: Targets;
 }
 
 /** Aggregate rate as stereo L16 streams of at most 192 kHz, all alike (so one clock rate describes every stream). */
@@ -79,6 +81,7 @@ export async function runBench(o: BenchOptions): Promise<Results> {
         { name: "virtual, host timing, fast card", board: host, real: false, storage: "async", card: { bytesPerSecond: 20e6, overheadUs: 300 } },
         { name: "real time, host board, loopback", board: host, real: true, storage: "blocking" },
     ];
+    const witness = realTimeSetup(o.work);
     const rows: Row[] = [];
     const traces: Results["traces"] = [];
     const traceLevel = FIXED_LEVELS[0];
@@ -88,7 +91,7 @@ export async function runBench(o: BenchOptions): Promise<Results> {
         // Break searches run shorter media: without stalls a fault shows within a couple of seconds.
         const seconds = Math.min(s.real ? rSeconds : vSeconds, short ? 2 : Infinity);
         const r = s.real
-            ? await runRingcastReal(s.board, design, stalls, l, seconds, o.work)
+            ? await runRingcastReal(s.board, design, stalls, l, seconds, o.work, witness.capture, witness.realTime)
             : { ...runVirtual({ board: s.board, mode: design, stalls, level: l, seconds, storage: s.storage, card: s.card }), expected: packetsIn(l, seconds) };
         if (stalls && l === traceLevel) traces.push({ scenario: s.name, design, stalls, points: r.trace, stallTimes: r.stallTimes });
         const ok = r.dropped === 0 && r.lost === 0 && r.packets >= r.expected && r.maxDevUs <= s.board.timing.sendPeriodUs;
@@ -142,11 +145,13 @@ export async function runBench(o: BenchOptions): Promise<Results> {
         peers.push({ name, status: "measured" });
         for (const l of q ? levels.slice(0, 1) : levels) {
             o.progress(`real time, ${name}: ${l.mbps.toFixed(2)} Mbit/s`);
-            const r = await runPeerReal(name, l, rSeconds, path.join(o.work, name));
+            const r = await runPeerReal(name, l, rSeconds, path.join(o.work, name), witness.capture, witness.realTime);
             const { trace: _t, perStream: _p, stallTimes: _s, ...fig } = r as typeof r & { perStream?: unknown };
             rows.push({ ...(fig as Figures), scenario: scenarios[2].name, design: name, stalls: false, mbps: l.mbps, streams: l.streams.length, expected: r.packets + r.lost, dropped: 0, ok: r.lost === 0 && r.maxDevUs <= host.timing.sendPeriodUs });
         }
     }
+
+    const targets = await runTargets(o, witness);
 
     o.progress("board budget: send path, pool, heap drift, code size");
     const budget = {
@@ -166,5 +171,6 @@ export async function runBench(o: BenchOptions): Promise<Results> {
         traceMbps: traceLevel.mbps,
         traces,
         budget,
+        targets,
     };
 }

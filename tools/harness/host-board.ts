@@ -141,10 +141,16 @@ export class HostBoard implements EventSink {
             this.world.at(start + cost, () => deliver(frame(split(data, pieceLength, count))));
         } else {
             this.options.card.readAsync(name!, offset, pieceLength * count).then(
-                data => this.world.at(Math.max(start + cost, this.world.nowUs()), () => deliver(frame(split(data, pieceLength, count)))),
-                err => this.world.at(this.world.nowUs(), () => deliver(frame([], String(err.message ?? err)))),
+                data => this.landAfter(start + cost, () => deliver(frame(split(data, pieceLength, count)))),
+                err => this.world.outsideEvent("read", () => deliver(frame([], String(err.message ?? err)))),
             );
         }
+    }
+
+    /** A finished read lands no earlier than the storage model's cost says, as an outside event. */
+    private landAfter(atUs: number, deliver: () => void): void {
+        if (atUs <= this.world.nowUs()) this.world.outsideEvent("read", deliver);
+        else this.world.at(atUs, () => this.world.outsideEvent("read", deliver));
     }
 
     private feedAll(parts: Buffer[]): void {
@@ -168,19 +174,19 @@ export class HostBoard implements EventSink {
     }
 
     udpReceived(socketId: number, data: Buffer, port: number, address: string): void {
-        this.world.at(this.world.nowUs(), () => this.event(`${Ev.udpReceive} ${socketId} ${port} ${address}\n`, data));
+        this.world.outsideEvent("udp", () => this.event(`${Ev.udpReceive} ${socketId} ${port} ${address}\n`, data));
     }
     tcpAccepted(serverId: number, connId: number, port: number, address: string): void {
-        this.world.at(this.world.nowUs(), () => this.event(`${Ev.tcpAccept} ${serverId} ${connId} ${port} ${address}\n`));
+        this.world.outsideEvent("tcp", () => this.event(`${Ev.tcpAccept} ${serverId} ${connId} ${port} ${address}\n`));
     }
     tcpData(connId: number, data: Buffer): void {
-        this.world.at(this.world.nowUs(), () => this.event(`${Ev.tcpData} ${connId} `, data));
+        this.world.outsideEvent("tcp", () => this.event(`${Ev.tcpData} ${connId} `, data));
     }
     tcpWritable(connId: number): void {
-        this.world.at(this.world.nowUs(), () => this.event(`${Ev.tcpWritable} ${connId}`));
+        this.world.outsideEvent("tcp", () => this.event(`${Ev.tcpWritable} ${connId}`));
     }
     tcpClosed(connId: number): void {
-        this.world.at(this.world.nowUs(), () => this.event(`${Ev.tcpClosed} ${connId}`));
+        this.world.outsideEvent("tcp", () => this.event(`${Ev.tcpClosed} ${connId}`));
     }
 
     /** Runs Lua source on the board (a test's driver); raises the mapped Lua error if it fails. */

@@ -1,9 +1,9 @@
 // The host board's clock and event queue: virtual time (discrete events, deterministic) or real time (precise wall clock).
 
+import { block, GcInGaps, spinUntil } from "./real-time";
+
 export type ClockMode = "virtual" | "real";
 
-/** Below this many µs to the next event the real-time loop spins without yielding (an event-loop turn costs ~10-50 µs). */
-const SPIN_TIGHT_US = 60;
 
 interface Pending {
     atUs: number;
@@ -63,20 +63,42 @@ export interface Scheduled {
     cancel(): void;
 }
 
+/** Within this many µs of the next timed event the real-time loop spins (a futex wait wakes up to ~170 µs late). */
+const SPIN_US = 300;
+/** Between SPIN_US and this the loop blocks in short waits and turns Node's event loop between them; beyond, a timer. */
+const SLEEP_OVER_US = 3000;
+/** Longest single block before an event-loop turn, so sockets and reads progress while the loop waits. */
+const BLOCK_MAX_US = 500;
+/** An outside event waits at most this long for a gap in the timed schedule large enough to run it. */
+const MAX_HOLD_US = 20_000;
+
+interface Outside {
+    fn: () => void;
+    kind: string;
+    sinceUs: number;
+}
+
 export class World {
     private heap = new EventHeap();
     private seq = 0;
     private virtualNowUs = 0;
-    private readonly originNs = process.hrtime.bigint();
+    private readonly originMs = performance.now();
     private running = false;
     private wake?: () => void;
+    /** Real time: socket and storage events, run in arrival order in the gaps between timed events. */
+    private outside: Outside[] = [];
+    private outsideHead = 0;
+    /** Real time: what one outside event of each kind has cost lately (µs), to know whether it fits a gap. */
+    private readonly costUs = new Map<string, number>();
+    /** Real time: V8's young-generation collections, run in gaps rather than when a send allocates. */
+    readonly gc = new GcInGaps();
 
     constructor(readonly mode: ClockMode) {}
 
-    /** Microseconds since the board booted. */
+    /** Microseconds since the board booted (performance.now(): a double, no allocation while the loop spins). */
     nowUs(): number {
         if (this.mode === "virtual") return this.virtualNowUs;
-        return Number(process.hrtime.bigint() - this.originNs) / 1000;
+        return (performance.now() - this.originMs) * 1000;
     }
 
     /** Virtual time only: time passes while the one Lua task is blocked (a storage read on a board). */
@@ -89,6 +111,20 @@ export class World {
         this.heap.push(p);
         if (this.wake) this.wake();
         return { cancel: () => (p.cancelled = true) };
+    }
+
+    /**
+     * An event from outside the board (a datagram, a TCP segment, a finished read). Virtual time runs it now, in order.
+     * Real time runs it as soon as the timed schedule leaves a gap its kind is known to fit in, like an interrupt handler
+     * the sender is not preempted by: a read landing never delays a packet that is due.
+     */
+    outsideEvent(kind: string, fn: () => void): void {
+        if (this.mode === "virtual") {
+            this.at(this.virtualNowUs, fn);
+            return;
+        }
+        this.outside.push({ fn, kind, sinceUs: this.nowUs() });
+        if (this.wake) this.wake();
     }
 
     /** Virtual time: runs every event due up to untilUs, in order, then sets the clock there. */
@@ -105,56 +141,85 @@ export class World {
         if (untilUs > this.virtualNowUs) this.virtualNowUs = untilUs;
     }
 
+    /** The next timed event that is not cancelled, or undefined. */
+    private nextTimed(): Pending | undefined {
+        for (;;) {
+            const next = this.heap.peek();
+            if (!next || !next.cancelled) return next;
+            this.heap.pop();
+        }
+    }
+
+    /** Runs the oldest outside event if it fits before `deadlineUs` (or has waited too long); true if one ran. */
+    private runOutside(nowUs: number, deadlineUs: number): boolean {
+        if (this.outsideHead >= this.outside.length) return false;
+        const o = this.outside[this.outsideHead];
+        const cost = this.costUs.get(o.kind) ?? 200;
+        if (nowUs + cost > deadlineUs && nowUs - o.sinceUs < MAX_HOLD_US) return false;
+        this.outside[this.outsideHead++] = undefined as unknown as Outside;
+        if (this.outsideHead === this.outside.length) {
+            this.outside.length = 0;
+            this.outsideHead = 0;
+        }
+        o.fn();
+        const took = this.nowUs() - nowUs;
+        // Remember the worst recent cost, decaying slowly so one slow landing does not hold the queue for good.
+        this.costUs.set(o.kind, Math.max(took, 0.9 * cost + 0.1 * took));
+        return true;
+    }
+
     /**
-     * Real time: runs events at their wall-clock times until stop(). Sleeps with setTimeout while the next event is
-     * far, then spins for the last stretch, because timers alone are only millisecond-precise.
+     * Real time: runs timed events at their wall-clock times until stop(). Far from the next one it sleeps in a Node
+     * timer; nearer it turns Node's event loop now and then so sockets and reads progress; the last stretch is a tight
+     * spin, because timers alone are only millisecond-precise. Outside events fill the gaps they fit in.
      */
-    async runRealTime(spinUs = 4000): Promise<void> {
+    runRealTime(): Promise<void> {
         if (this.mode !== "real") throw new Error("runRealTime needs real time");
         this.running = true;
-        let lastTurnUs = this.nowUs();
-        while (this.running) {
-            const next = this.heap.peek();
-            if (next && next.cancelled) {
-                this.heap.pop();
-                continue;
-            }
-            const now = this.nowUs();
-            if (next && next.atUs <= now) {
-                this.heap.pop();
-                next.fn();
-                // Node defers a UDP send to the next tick (its address lookup): let it go out now, not in a later burst.
-                await Promise.resolve();
-                if (now - lastTurnUs > 5000) {
-                    // A long run of due events must not starve storage and socket callbacks: one event-loop turn.
-                    await new Promise<void>(resolve => setImmediate(resolve));
-                    lastTurnUs = this.nowUs();
-                }
-                continue;
-            }
-            lastTurnUs = now;
-            const waitUs = next ? next.atUs - now : 50_000;
-            if (waitUs > spinUs) {
-                // Sleep, letting sockets deliver; an event scheduled meanwhile (an arrival) wakes us.
-                await new Promise<void>(resolve => {
-                    const t = setTimeout(done, Math.max(0, (waitUs - spinUs) / 1000));
-                    function done(): void {
-                        clearTimeout(t);
-                        resolve();
-                    }
-                    this.wake = done;
-                });
+        const clock = (): number => this.nowUs();
+        return new Promise<void>(resolve => {
+            let lastTurnUs = this.nowUs();
+            const loop = (): void => {
                 this.wake = undefined;
-            } else if (waitUs > SPIN_TIGHT_US) {
-                // Close to the deadline: one event-loop turn at a time, so reads and sockets still progress.
-                await new Promise<void>(resolve => setImmediate(resolve));
-            } else {
-                const target = next!.atUs;
-                while (this.nowUs() < target) {
-                    /* the last few µs: a tight spin for sub-millisecond precision */
+                lastTurnUs = this.nowUs();
+                while (this.running) {
+                    const next = this.nextTimed();
+                    const now = this.nowUs();
+                    if (next && next.atUs <= now) {
+                        this.heap.pop();
+                        next.fn();
+                        continue;
+                    }
+                    const deadline = next ? next.atUs : Infinity;
+                    if (this.runOutside(now, deadline - SPIN_US)) continue;
+                    if (this.gc.maybeCollect(now, deadline - SPIN_US, clock)) continue;
+                    if (now - lastTurnUs > 10_000) {
+                        // Busy for a long stretch: one event-loop turn, so sockets and reads are not starved.
+                        setImmediate(loop);
+                        return;
+                    }
+                    const waitUs = deadline - now;
+                    if (waitUs > SLEEP_OVER_US) {
+                        const t = setTimeout(loop, Math.min(waitUs - SLEEP_OVER_US, 1e6) / 1000);
+                        // An event scheduled meanwhile (an arrival) wakes the loop early.
+                        this.wake = () => {
+                            this.wake = undefined;
+                            clearTimeout(t);
+                            setImmediate(loop);
+                        };
+                        return;
+                    }
+                    if (waitUs > SPIN_US) {
+                        block(Math.min(waitUs - SPIN_US, BLOCK_MAX_US));
+                        setImmediate(loop);
+                        return;
+                    }
+                    spinUntil(clock, deadline);
                 }
-            }
-        }
+                resolve();
+            };
+            loop();
+        });
     }
 
     stop(): void {

@@ -1,0 +1,97 @@
+// Real-time helpers for the host board's loop: sub-millisecond waits, and V8's collector kept out of the send instants.
+import { spawnSync } from "child_process";
+import * as v8 from "v8";
+import * as vm from "vm";
+
+const blocker = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Blocks the thread for about `us` µs (a futex wait: no event-loop turn, no allocation). Linux wakes it 50-170 µs
+ * late (timer slack), so callers stop blocking that much before a deadline and spin the rest.
+ */
+export function block(us: number): void {
+    if (us > 0) Atomics.wait(blocker, 0, 0, us / 1000);
+}
+
+let sink = 0;
+/**
+ * Spins until `clock()` reaches `atUs`. Each clock read allocates a little on Node 20, so far from the deadline the
+ * spin burns a few hundred ns between reads; the last 20 µs it reads as fast as it can.
+ */
+export function spinUntil(clock: () => number, atUs: number): void {
+    let now = clock();
+    while (now < atUs) {
+        if (atUs - now > 20) for (let k = 0; k < 400; k++) sink += k;
+        now = clock();
+    }
+    if (sink < 0) sink = 0;
+}
+
+type CollectFn = (options?: { type?: "minor" | "major"; execution?: "sync" | "async" }) => void;
+let collect: CollectFn | undefined | null = null;
+
+/** V8's gc() without starting Node with --expose-gc (the flag may be set at run time; a fresh context then has gc). */
+function collector(): CollectFn | undefined {
+    if (collect === null) {
+        try {
+            v8.setFlagsFromString("--expose-gc");
+            collect = vm.runInNewContext("gc") as CollectFn;
+        } catch {
+            collect = undefined;
+        }
+    }
+    return collect;
+}
+
+/**
+ * Runs V8's young-generation collection in the gaps between timed events, so the collector V8 would start by itself
+ * (when the young generation fills, in the middle of a send) rarely has anything to do: the host's GC pause plays the
+ * part of the page fault the seed's kernel avoided by reserving memory ahead.
+ */
+export class GcInGaps {
+    private lastUs = -Infinity;
+    /** What one collection cost lately (µs): it runs only in a gap this wide. */
+    costUs = 1000;
+    collections = 0;
+
+    constructor(private readonly everyUs = Number(process.env.RC_GC_EVERY ?? 20_000)) {}
+
+    /** Collects if the last collection is `everyUs` old and one fits before `deadlineUs`; true if it ran. */
+    maybeCollect(nowUs: number, deadlineUs: number, clock: () => number): boolean {
+        if (nowUs - this.lastUs < this.everyUs || nowUs + this.costUs > deadlineUs) return false;
+        const gc = collector();
+        if (gc === undefined) return false;
+        gc({ type: "minor" });
+        const end = clock();
+        this.lastUs = end;
+        this.collections++;
+        this.costUs = Math.max(end - nowUs, 0.9 * this.costUs + 0.1 * (end - nowUs));
+        return true;
+    }
+}
+
+/** The fixed real-time priority the sender's thread asks for (low among real-time ones: kernel threads stay above). */
+export const RT_PRIORITY = 10;
+
+/**
+ * Puts this process's main thread (the board's one task) under SCHED_FIFO, as the seed's real-time kernel ran its
+ * sender: an ordinary thread that spins before a deadline is preempted for whole scheduler slices (ms) by any other
+ * runnable process. Needs root or CAP_SYS_NICE; returns what the thread runs under, or why it stays as it was.
+ */
+export function raiseSchedulingPriority(pid: number = process.pid): { realTime: boolean; policy: string } {
+    // -R: processes this one starts (receivers, captures, players) begin as ordinary ones again.
+    const r = spawnSync("chrt", ["-f", "-R", "-p", String(RT_PRIORITY), String(pid)], { encoding: "utf8" });
+    if (r.error) return { realTime: false, policy: "normal (chrt is not installed)" };
+    if (r.status !== 0) return { realTime: false, policy: `normal (${(r.stderr || "chrt failed").trim().split("\n")[0]})` };
+    return { realTime: true, policy: `SCHED_FIFO ${RT_PRIORITY}` };
+}
+
+/** Back to the ordinary policy (after a measured run, so long simulations do not hold a core at real-time priority). */
+export function restoreSchedulingPriority(pid: number = process.pid): void {
+    spawnSync("chrt", ["-o", "-p", "0", String(pid)], { stdio: "ignore" });
+}
+
+/** The command line that runs `program` under the same policy, for peers measured side by side; as is otherwise. */
+export function underSamePolicy(realTime: boolean, program: string, args: string[]): [string, string[]] {
+    return realTime ? ["chrt", ["-f", String(RT_PRIORITY), program, ...args]] : [program, args];
+}
