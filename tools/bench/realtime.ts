@@ -15,6 +15,8 @@ import { Capture, CaptureOptions, startCapture } from "./capture";
 export interface RealResult extends Figures {
     /** PLAY (the firmware's play call) to the first packet on the wire, ms; NaN without a capture. */
     firstPacketMs: number;
+    /** The first packet's capture stamp, ms since the epoch (NaN without a capture): lines the trace up with logs. */
+    firstPacketEpochMs: number;
     expected: number;
     dropped: number;
     trace: Array<{ t: number; dev: number }>;
@@ -86,6 +88,7 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
             ...f,
             expected: packetsIn(level, seconds),
             firstPacketMs: cap ? cap.firstPacketEpochMs - playEpochMs : NaN,
+            firstPacketEpochMs: cap ? cap.firstPacketEpochMs : NaN,
             dropped: counters.reduce((a, c) => a + c.dropped, 0),
             trace: first ? traceOf(first.atNs, first.devUs) : [],
             // Seconds after PLAY: the first packet leaves then, and the receiver's trace starts at it.
@@ -145,7 +148,7 @@ export async function runPeerReal(peer: PeerName, level: Level, seconds: number,
         clearTimeout(guard);
         const f = figures(cap ? await cap.stop(level) : await rx.done);
         const first = f.perStream[0];
-        return { ...f, expected: packetsIn(level, seconds), firstPacketMs: NaN, dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
+        return { ...f, expected: packetsIn(level, seconds), firstPacketMs: NaN, firstPacketEpochMs: cap ? cap.firstPacketEpochMs : NaN, dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
     } finally {
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
         rx.kill();

@@ -106,9 +106,14 @@ export class HostBoard implements EventSink {
             if (size === undefined) return answer(`-1 no such file: ${name.replace(/\n/g, " ")}\n`);
             const id = this.nextFileId++;
             this.files.set(id, name);
+            this.options.card.hold(name);
             answer(`${id} ${size}\n`);
         });
-        vm.handle(Op.fileClose, ([id]) => this.files.delete(Number(id)));
+        vm.handle(Op.fileClose, ([id]) => {
+            const name = this.files.get(Number(id));
+            if (name !== undefined) this.options.card.release(name);
+            this.files.delete(Number(id));
+        });
         vm.handle(Op.fileRead, (args, blob) => this.read(args.map(Number), Number(latin1(blob))));
         vm.handle(Op.list, () => {
             const entries = this.options.card.list();
@@ -204,6 +209,8 @@ export class HostBoard implements EventSink {
     close(): void {
         this.world.stop();
         for (const t of this.timers.values()) t.cancel();
+        for (const name of this.files.values()) this.options.card.release(name);
+        this.files.clear();
         this.options.network.close();
         this.vm.close();
     }

@@ -62,8 +62,40 @@ export class CardFiles {
         }
     }
 
+    /** Files the board holds open, each with one descriptor: a read is then one callback, not open + read + close. */
+    private held = new Map<string, { fd: Promise<number>; refs: number }>();
+
+    /** The board opened `name`: keep a descriptor until the matching release(). */
+    hold(name: string): void {
+        const full = typeof this.source === "string" ? this.resolve(name) : undefined;
+        if (full === undefined) return;
+        const h = this.held.get(full);
+        if (h) h.refs++;
+        else {
+            // A raw descriptor (not a FileHandle, which would be closed when collected).
+            const fd = new Promise<number>((res, rej) => fs.open(full, "r", (e, d) => (e ? rej(e) : res(d))));
+            fd.catch(() => undefined);
+            this.held.set(full, { fd, refs: 1 });
+        }
+    }
+
+    release(name: string): void {
+        const full = typeof this.source === "string" ? this.resolve(name) : undefined;
+        const h = full === undefined ? undefined : this.held.get(full);
+        if (!h || --h.refs > 0) return;
+        this.held.delete(full!);
+        h.fd.then(fd => fs.close(fd, () => undefined), () => undefined);
+    }
+
     async readAsync(name: string, offset: number, length: number): Promise<Buffer> {
         if (typeof this.source !== "string") return this.read(name, offset, length);
+        const h = this.held.get(this.resolve(name)!);
+        if (h) {
+            const fd = await h.fd;
+            const buf = Buffer.alloc(length);
+            const n = await new Promise<number>((res, rej) => fs.read(fd, buf, 0, length, offset, (e, bytes) => (e ? rej(e) : res(bytes))));
+            return buf.subarray(0, n);
+        }
         const fh = await fs.promises.open(this.resolve(name)!, "r");
         try {
             const buf = Buffer.alloc(length);

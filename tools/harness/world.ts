@@ -1,6 +1,6 @@
 // The host board's clock and event queue: virtual time (discrete events, deterministic) or real time (precise wall clock).
 
-import { block, GcInGaps, spinUntil } from "./real-time";
+import { block, GcInGaps, spinUntil, spinWindowUs } from "./real-time";
 
 export type ClockMode = "virtual" | "real";
 
@@ -63,14 +63,14 @@ export interface Scheduled {
     cancel(): void;
 }
 
-/** Within this many µs of the next timed event the real-time loop spins (a futex wait wakes up to ~170 µs late). */
-const SPIN_US = 300;
-/** Between SPIN_US and this the loop blocks in short waits and turns Node's event loop between them; beyond, a timer. */
+/** Between the spin window and this the loop blocks in short waits and turns Node's event loop between them; beyond, a timer. */
 const SLEEP_OVER_US = 3000;
+/** No event-loop turn starts this close to the spin window: a turn's callbacks (and a collection in one) take time. */
+const TURN_GUARD_US = 300;
 /** Longest single block before an event-loop turn, so sockets and reads progress while the loop waits. */
 const BLOCK_MAX_US = 500;
 /** An outside event waits at most this long for a gap in the timed schedule large enough to run it. */
-const MAX_HOLD_US = 20_000;
+const MAX_HOLD_US = 50_000;
 
 interface Outside {
     fn: () => void;
@@ -163,8 +163,8 @@ export class World {
         }
         o.fn();
         const took = this.nowUs() - nowUs;
-        // Remember the worst recent cost, decaying slowly so one slow landing does not hold the queue for good.
-        this.costUs.set(o.kind, Math.max(took, 0.9 * cost + 0.1 * took));
+        // Remember the worst recent cost, decaying fast enough that one slow landing does not hold the queue for good.
+        this.costUs.set(o.kind, Math.max(took, 0.7 * cost + 0.3 * took));
         return true;
     }
 
@@ -182,6 +182,7 @@ export class World {
             const loop = (): void => {
                 this.wake = undefined;
                 lastTurnUs = this.nowUs();
+                const SPIN_US = spinWindowUs();
                 while (this.running) {
                     const next = this.nextTimed();
                     const now = this.nowUs();
@@ -209,11 +210,13 @@ export class World {
                         };
                         return;
                     }
-                    if (waitUs > SPIN_US) {
-                        block(Math.min(waitUs - SPIN_US, BLOCK_MAX_US));
+                    if (waitUs > SPIN_US + TURN_GUARD_US) {
+                        block(Math.min(waitUs - SPIN_US - TURN_GUARD_US, BLOCK_MAX_US));
                         setImmediate(loop);
                         return;
                     }
+                    // Too close for an event-loop turn (its callbacks could run past the deadline): wait, then spin.
+                    if (waitUs > SPIN_US) block(waitUs - SPIN_US);
                     spinUntil(clock, deadline);
                 }
                 resolve();
