@@ -11,7 +11,7 @@ import { runBench } from "./run";
 export function benchCommand(program: Command): void {
     program
         .command("bench")
-        .description("Deviation and jitter against rate, two-task vs the sequential baseline (virtual time and real time on loopback, with and without storage stalls), peers, and the board budget; writes a table and charts")
+        .description("Deviation and jitter against rate, two-task vs the sequential baseline (virtual time and real time on loopback, with and without storage stalls), the host board's real-time targets beside GStreamer and ffmpeg (timed by a tcpdump capture when allowed), and the board budget; writes a table and charts")
         .option("--quick", "a short run (seconds): fewer rates, shorter media, coarse break search")
         .option("--board <id>", "the board simulated in virtual time", "olimex-esp32-poe")
         .option("--out <dir>", "where the report goes (default: bench/results in the project)")
