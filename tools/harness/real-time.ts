@@ -1,7 +1,5 @@
-// Real-time helpers for the host board's loop: sub-millisecond waits, and V8's collector kept out of the send instants.
+// Real-time helpers for the host board's loop: sub-millisecond waits, a cheap spin, and the sender thread's scheduling policy.
 import { spawnSync } from "child_process";
-import * as v8 from "v8";
-import * as vm from "vm";
 
 const blocker = new Int32Array(new SharedArrayBuffer(4));
 
@@ -48,52 +46,6 @@ let raised = false;
  * priority (timer slack is zero there), up to ~170 µs under the ordinary policy. */
 export function spinWindowUs(): number {
     return raised ? 150 : 300;
-}
-
-type CollectFn = (options?: { type?: "minor" | "major"; execution?: "sync" | "async" }) => void;
-let collect: CollectFn | undefined | null = null;
-
-/** V8's gc() without starting Node with --expose-gc (the flag may be set at run time; a fresh context then has gc). */
-function collector(): CollectFn | undefined {
-    if (collect === null) {
-        try {
-            v8.setFlagsFromString("--expose-gc");
-            collect = vm.runInNewContext("gc") as CollectFn;
-        } catch {
-            collect = undefined;
-        }
-    }
-    return collect;
-}
-
-/**
- * Runs V8's young-generation collection in the gaps between timed events, so the collector V8 would start by itself
- * (when the young generation fills, in the middle of a send) rarely has anything to do: the host's GC pause plays the
- * part of the page fault the seed's kernel avoided by reserving memory ahead.
- */
-export class GcInGaps {
-    private lastLookUs = -Infinity;
-    /** What one collection cost lately (µs): it runs only in a gap this wide. */
-    costUs = 3000;
-    collections = 0;
-
-    constructor(private readonly lookEveryUs = 5000, private readonly fillToCollect = 0.5) {}
-
-    /** Collects if the young generation is half full and a collection fits before `deadlineUs`; true if it ran. */
-    maybeCollect(nowUs: number, deadlineUs: number, clock: () => number): boolean {
-        if (nowUs - this.lastLookUs < this.lookEveryUs || nowUs + this.costUs > deadlineUs) return false;
-        this.lastLookUs = nowUs;
-        const young = v8.getHeapSpaceStatistics().find(s => s.space_name === "new_space");
-        // space_size counts both semi-spaces; what fills up before V8 collects is used + available.
-        if (young === undefined || young.space_used_size < this.fillToCollect * (young.space_used_size + young.space_available_size)) return false;
-        const gc = collector();
-        if (gc === undefined) return false;
-        gc({ type: "minor" });
-        const end = clock();
-        this.collections++;
-        this.costUs = Math.max(end - nowUs, 0.9 * this.costUs + 0.1 * (end - nowUs));
-        return true;
-    }
 }
 
 /** The fixed real-time priority the sender's thread asks for (low among real-time ones: kernel threads stay above). */

@@ -1,6 +1,6 @@
 // The host board's clock and event queue: virtual time (discrete events, deterministic) or real time (precise wall clock).
 
-import { block, GcInGaps, spinUntil, spinWindowUs } from "./real-time";
+import { block, spinUntil, spinWindowUs } from "./real-time";
 
 export type ClockMode = "virtual" | "real";
 
@@ -90,8 +90,6 @@ export class World {
     private outsideHead = 0;
     /** Real time: what one outside event of each kind has cost lately (µs), to know whether it fits a gap. */
     private readonly costUs = new Map<string, number>();
-    /** Real time: V8's young-generation collections, run in gaps rather than when a send allocates. */
-    readonly gc = new GcInGaps();
 
     constructor(readonly mode: ClockMode) {}
 
@@ -193,7 +191,6 @@ export class World {
                     }
                     const deadline = next ? next.atUs : Infinity;
                     if (this.runOutside(now, deadline - SPIN_US)) continue;
-                    if (this.gc.maybeCollect(now, deadline - SPIN_US, clock)) continue;
                     if (now - lastTurnUs > 10_000) {
                         // Busy for a long stretch: one event-loop turn, so sockets and reads are not starved.
                         setImmediate(loop);
