@@ -1,6 +1,6 @@
 // A UDP-only real network for the bench: like the harness's RealNetwork, but each datagram leaves inside the send call.
 import * as dgram from "dgram";
-import { EventSink, Network } from "../harness/network";
+import { EventSink, Network, SendSlots } from "../harness/network";
 
 /**
  * dgram resolves the destination through dns.lookup, whose answer comes on process.nextTick even for an IP literal; the
@@ -14,6 +14,10 @@ export class LoopbackUdp implements Network {
     private nextId = 1;
     private sink?: EventSink;
     sendErrors = 0;
+    private readonly slots = new SendSlots();
+    private readonly onSent = (err: Error | null): void => {
+        if (err) this.sendErrors++;
+    };
 
     attach(sink: EventSink): void {
         this.sink = sink;
@@ -30,10 +34,7 @@ export class LoopbackUdp implements Network {
     udpSend(id: number, port: number, address: string, data: Uint8Array): boolean {
         const sock = this.sockets.get(id);
         if (!sock) return false;
-        // A copy: the bridge reuses its blob buffer, and a send the kernel could not take at once goes out later.
-        sock.send(Buffer.from(data), port, address, err => {
-            if (err) this.sendErrors++;
-        });
+        sock.send(this.slots.copy(data), port, address, this.onSent);
         return true;
     }
     udpJoin(): void {}

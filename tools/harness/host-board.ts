@@ -146,7 +146,12 @@ export class HostBoard implements EventSink {
             this.world.at(start + cost, () => deliver(frame(split(data, pieceLength, count))));
         } else {
             this.options.card.readAsync(name!, offset, pieceLength * count).then(
-                data => this.landAfter(start + cost, () => deliver(frame(split(data, pieceLength, count)))),
+                data =>
+                    this.landAfter(start + cost, () => {
+                        deliver(frame(split(data, pieceLength, count)));
+                        // Lua has read the pieces (or the event failed and its rest was drained): the buffer is free.
+                        if (!this.vm.hasInput()) this.options.card.recycle(data);
+                    }),
                 err => this.world.outsideEvent("read", () => deliver(frame([], String(err.message ?? err)))),
             );
         }

@@ -69,6 +69,12 @@ export class LuaVm implements GlueIo {
         this.reader.push(b);
     }
 
+    /** Whether bytes queued for Lua are still unread. */
+    hasInput(): boolean {
+        for (let i = this.inputHead; i < this.input.length; i++) if ((i === this.inputHead ? this.inputPos : 0) < this.input[i].length) return true;
+        return false;
+    }
+
     /** Queues bytes for Lua's next reads. */
     feed(bytes: Uint8Array | string): void {
         this.input.push(typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes);

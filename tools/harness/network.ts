@@ -129,6 +129,10 @@ const syncLookup = (address: string, _o: unknown, cb: (e: Error | null, a: strin
 
 /** Real sockets: dgram and net on the given addresses (loopback in tests). */
 export class RealNetwork implements Network {
+    private readonly slots = new SendSlots();
+    private readonly onSent = (err: Error | null): void => {
+        if (err) this.sendErrors++;
+    };
     private sink?: EventSink;
     private nextId = 1;
     private udp = new Map<number, dgram.Socket>();
@@ -158,10 +162,7 @@ export class RealNetwork implements Network {
     udpSend(id: number, port: number, address: string, data: Uint8Array): boolean {
         const sock = this.udp.get(id);
         if (!sock) return false;
-        // The bridge reuses its blob buffer for the next frame: copy before the asynchronous send reads it.
-        sock.send(Buffer.from(data), port, address, err => {
-            if (err) this.sendErrors++;
-        });
+        sock.send(this.slots.copy(data), port, address, this.onSent);
         return true;
     }
     udpJoin(id: number, group: string): void {
@@ -215,5 +216,27 @@ export class RealNetwork implements Network {
         this.udp.clear();
         this.servers.clear();
         this.conns.clear();
+    }
+}
+
+/**
+ * Copies of outgoing datagrams in a ring of buffers made once: the bridge reuses its blob buffer for the next frame, so a
+ * datagram is copied before dgram may read it, and a fresh Buffer per packet would be external memory that V8 answers
+ * with full collections every few seconds. A slot is reused 256 datagrams later; on loopback a send that the kernel could
+ * not take at once completes within one event-loop turn, long before.
+ */
+export class SendSlots {
+    private readonly slots: Buffer[] = [];
+    private next = 0;
+
+    constructor(private readonly count = 256, private readonly slotBytes = 2048) {}
+
+    copy(data: Uint8Array): Buffer {
+        if (data.length > this.slotBytes) return Buffer.from(data);
+        let slot = this.slots[this.next];
+        if (slot === undefined) slot = this.slots[this.next] = Buffer.allocUnsafeSlow(this.slotBytes);
+        this.next = (this.next + 1) % this.count;
+        slot.set(data);
+        return slot.subarray(0, data.length);
     }
 }

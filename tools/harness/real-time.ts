@@ -15,11 +15,16 @@ let sink = 0;
 /** Busy-loop iterations that take about half a µs on this machine (measured once). */
 let burnIterations = 0;
 
+/** Integer work only: a double kept in a module variable would be boxed, allocating at every step. */
 function burn(n: number): void {
-    for (let k = 0; k < n; k++) sink += k;
+    let x = 0;
+    for (let k = 0; k < n; k++) x = (x + k) | 0;
+    sink ^= x;
 }
 
 function calibrate(clock: () => number): number {
+    // Warm the loop up first: measured while V8 still interprets it, the count would be far too low once it is compiled.
+    for (let i = 0; i < 20; i++) burn(100_000);
     let n = 1000;
     for (;;) {
         const t0 = clock();
@@ -37,7 +42,6 @@ function calibrate(clock: () => number): number {
 export function spinUntil(clock: () => number, atUs: number): void {
     if (burnIterations === 0) burnIterations = calibrate(clock);
     while (clock() < atUs) burn(burnIterations);
-    if (sink < 0) sink = 0;
 }
 
 let raised = false;

@@ -87,12 +87,24 @@ export class CardFiles {
         h.fd.then(fd => fs.close(fd, () => undefined), () => undefined);
     }
 
+    /** Read buffers given back after their data landed, by size: no fresh external memory per read. */
+    private spare = new Map<number, Buffer[]>();
+
+    /** Gives a buffer readAsync returned back for reuse; its bytes must not be needed any more. */
+    recycle(data: Buffer): void {
+        const whole = Buffer.from(data.buffer, 0, data.buffer.byteLength);
+        const list = this.spare.get(whole.length) ?? [];
+        if (list.length < 8) list.push(whole);
+        this.spare.set(whole.length, list);
+    }
+
     async readAsync(name: string, offset: number, length: number): Promise<Buffer> {
         if (typeof this.source !== "string") return this.read(name, offset, length);
         const h = this.held.get(this.resolve(name)!);
         if (h) {
             const fd = await h.fd;
-            const buf = Buffer.alloc(length);
+            // Buffer.alloc of 4 KiB or more owns its ArrayBuffer, so a recycled one comes back whole.
+            const buf = (length >= 4096 ? this.spare.get(length)?.pop() : undefined) ?? Buffer.alloc(length);
             const n = await new Promise<number>((res, rej) => fs.read(fd, buf, 0, length, offset, (e, bytes) => (e ? rej(e) : res(bytes))));
             return buf.subarray(0, n);
         }
