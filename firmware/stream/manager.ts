@@ -43,7 +43,9 @@ export class StreamManager implements StreamControl {
             network.onServed = (e, now) => this.served(e, now);
             const disk = new DiskTask(scheduler, hal.clock, board, this.table, () => network.task);
             disk.onData = e => {
-                if (e.state === "playing") network.kick(hal.clock.nowUs());
+                // Only a sender that waits for data (a dry ring, or a fresh start) needs waking: in steady state it is
+                // already due to wake for this stream's next packet, and an extra wake-up just before it delays it.
+                if (e.state === "playing" && (e.nextDueUs < 0 || e.anchorUs < 0)) network.kick(hal.clock.nowUs());
             };
             disk.onEnd = (e, reason) => this.end(e, reason);
             this.network = network;
