@@ -2,8 +2,8 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as path from "path";
 import type { Board } from "../../boards/board";
-import { LoopbackUdp } from "./udp-network";
 import { CardFiles } from "../harness/storage";
+import { RealNetwork } from "../harness/network";
 import { startBench, sweepBoard } from "./board";
 import { BENCH_PT, fileName, Level, writeLevelFiles } from "./media";
 import { figures, Figures, traceOf } from "./metrics";
@@ -15,8 +15,6 @@ import { Capture, CaptureOptions, startCapture } from "./capture";
 export interface RealResult extends Figures {
     /** PLAY (the firmware's play call) to the first packet on the wire, ms; NaN without a capture. */
     firstPacketMs: number;
-    /** The first packet's capture stamp, ms since the epoch (NaN without a capture): lines the trace up with logs. */
-    firstPacketEpochMs: number;
     expected: number;
     dropped: number;
     trace: Array<{ t: number; dev: number }>;
@@ -48,7 +46,7 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
     const stallTimes: number[] = [];
     const b = sweepBoard(board);
     const storage = cardModel(b, "async", stalls, stallTimes);
-    const host = startBench({ board: b, clock: "real", network: new LoopbackUdp(), card: new CardFiles(dir), storage }, mode);
+    const host = startBench({ board: b, clock: "real", network: new RealNetwork(), card: new CardFiles(dir), storage }, mode);
     let rx: Listening | undefined;
     let cap: Capture | undefined;
     try {
@@ -88,7 +86,6 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
             ...f,
             expected: packetsIn(level, seconds),
             firstPacketMs: cap ? cap.firstPacketEpochMs - playEpochMs : NaN,
-            firstPacketEpochMs: cap ? cap.firstPacketEpochMs : NaN,
             dropped: counters.reduce((a, c) => a + c.dropped, 0),
             trace: first ? traceOf(first.atNs, first.devUs) : [],
             // Seconds after PLAY: the first packet leaves then, and the receiver's trace starts at it.
@@ -125,8 +122,10 @@ function peerArgs(peer: PeerName, file: string, port: number): string[] {
     return ["-q", "filesrc", `location=${file}`, "!", "wavparse", "!", "audioconvert", "!", `rtpL16pay`, `pt=${BENCH_PT}`, "!", "udpsink", "host=127.0.0.1", `port=${port}`, "sync=true"];
 }
 
-/** A peer streams the same files, one process per stream, to the same receiver code. */
-/** A peer under the same scheduling policy ringcast got (`realTime`), so both are measured alike. */
+/**
+ * A peer streams the same files, one process per stream, to the same witness, under the scheduling policy ringcast got
+ * (`realTime`), so both are measured alike.
+ */
 export async function runPeerReal(peer: PeerName, level: Level, seconds: number, dir: string, capture?: CaptureOptions, realTime = false): Promise<RealResult> {
     const program = peerProgram(peer)!;
     const files = writeLevelFiles(level, seconds, dir);
@@ -148,7 +147,7 @@ export async function runPeerReal(peer: PeerName, level: Level, seconds: number,
         clearTimeout(guard);
         const f = figures(cap ? await cap.stop(level) : await rx.done);
         const first = f.perStream[0];
-        return { ...f, expected: packetsIn(level, seconds), firstPacketMs: NaN, firstPacketEpochMs: cap ? cap.firstPacketEpochMs : NaN, dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
+        return { ...f, expected: packetsIn(level, seconds), firstPacketMs: NaN, dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
     } finally {
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
         rx.kill();

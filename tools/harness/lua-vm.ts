@@ -71,7 +71,10 @@ export class LuaVm implements GlueIo {
 
     /** Whether bytes queued for Lua are still unread. */
     hasInput(): boolean {
-        for (let i = this.inputHead; i < this.input.length; i++) if ((i === this.inputHead ? this.inputPos : 0) < this.input[i].length) return true;
+        for (let i = this.inputHead; i < this.input.length; i++) {
+            const read = i === this.inputHead ? this.inputPos : 0;
+            if (this.input[i].length > read) return true;
+        }
         return false;
     }
 

@@ -12,7 +12,7 @@ export function block(us: number): void {
 }
 
 let sink = 0;
-/** Busy-loop iterations that take about half a µs on this machine (measured once). */
+/** Busy-loop iterations that take about a µs on this machine (measured once, warm). */
 let burnIterations = 0;
 
 /** Integer work only: a double kept in a module variable would be boxed, allocating at every step. */

@@ -89,13 +89,16 @@ export class CardFiles {
 
     /** Read buffers given back after their data landed, by size: no fresh external memory per read. */
     private spare = new Map<number, Buffer[]>();
+    /** What readAsync lent out of its own buffers: only those may come back (others can be views of the card's data). */
+    private lent = new WeakSet<ArrayBufferLike>();
 
     /** Gives a buffer readAsync returned back for reuse; its bytes must not be needed any more. */
     recycle(data: Buffer): void {
+        if (!this.lent.delete(data.buffer)) return;
         const whole = Buffer.from(data.buffer, 0, data.buffer.byteLength);
-        const list = this.spare.get(whole.length) ?? [];
+        let list = this.spare.get(whole.length);
+        if (!list) this.spare.set(whole.length, (list = []));
         if (list.length < 8) list.push(whole);
-        this.spare.set(whole.length, list);
     }
 
     async readAsync(name: string, offset: number, length: number): Promise<Buffer> {
@@ -103,9 +106,10 @@ export class CardFiles {
         const h = this.held.get(this.resolve(name)!);
         if (h) {
             const fd = await h.fd;
-            // Buffer.alloc of 4 KiB or more owns its ArrayBuffer, so a recycled one comes back whole.
-            const buf = (length >= 4096 ? this.spare.get(length)?.pop() : undefined) ?? Buffer.alloc(length);
+            // Buffer.alloc never takes from Node's shared pool: the buffer owns its ArrayBuffer and can come back whole.
+            const buf = this.spare.get(length)?.pop() ?? Buffer.alloc(length);
             const n = await new Promise<number>((res, rej) => fs.read(fd, buf, 0, length, offset, (e, bytes) => (e ? rej(e) : res(bytes))));
+            this.lent.add(buf.buffer);
             return buf.subarray(0, n);
         }
         const fh = await fs.promises.open(this.resolve(name)!, "r");

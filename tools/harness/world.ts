@@ -4,7 +4,6 @@ import { block, spinUntil, spinWindowUs } from "./real-time";
 
 export type ClockMode = "virtual" | "real";
 
-
 interface Pending {
     atUs: number;
     seq: number;
@@ -93,7 +92,7 @@ export class World {
 
     constructor(readonly mode: ClockMode) {}
 
-    /** Microseconds since the board booted (performance.now(): a double, no allocation while the loop spins). */
+    /** Microseconds since the board booted. */
     nowUs(): number {
         if (this.mode === "virtual") return this.virtualNowUs;
         return (performance.now() - this.originMs) * 1000;
@@ -176,11 +175,10 @@ export class World {
         this.running = true;
         const clock = (): number => this.nowUs();
         return new Promise<void>(resolve => {
-            let lastTurnUs = this.nowUs();
             const loop = (): void => {
                 this.wake = undefined;
-                lastTurnUs = this.nowUs();
-                const SPIN_US = spinWindowUs();
+                const turnUs = this.nowUs();
+                const spinUs = spinWindowUs();
                 while (this.running) {
                     const next = this.nextTimed();
                     const now = this.nowUs();
@@ -190,8 +188,8 @@ export class World {
                         continue;
                     }
                     const deadline = next ? next.atUs : Infinity;
-                    if (this.runOutside(now, deadline - SPIN_US)) continue;
-                    if (now - lastTurnUs > 10_000) {
+                    if (this.runOutside(now, deadline - spinUs)) continue;
+                    if (now - turnUs > 10_000) {
                         // Busy for a long stretch: one event-loop turn, so sockets and reads are not starved.
                         setImmediate(loop);
                         return;
@@ -207,13 +205,13 @@ export class World {
                         };
                         return;
                     }
-                    if (waitUs > SPIN_US + TURN_GUARD_US) {
-                        block(Math.min(waitUs - SPIN_US - TURN_GUARD_US, BLOCK_MAX_US));
+                    if (waitUs > spinUs + TURN_GUARD_US) {
+                        block(Math.min(waitUs - spinUs - TURN_GUARD_US, BLOCK_MAX_US));
                         setImmediate(loop);
                         return;
                     }
                     // Too close for an event-loop turn (its callbacks could run past the deadline): wait, then spin.
-                    if (waitUs > SPIN_US) block(waitUs - SPIN_US);
+                    if (waitUs > spinUs) block(waitUs - spinUs);
                     spinUntil(clock, deadline);
                 }
                 resolve();

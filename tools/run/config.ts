@@ -1,15 +1,10 @@
 // The run config file (--config): multicast channels and SAP, checked here with one-line errors before the firmware sees it.
 import * as fs from "fs";
 import * as path from "path";
+import type { ChannelConfig } from "../../firmware/channels/channel";
 
-export interface ChannelJson {
-    name: string;
-    files: string[];
-    loop?: boolean;
-    group: string;
-    port?: number;
-    ttl?: number;
-}
+/** A channel as the config file gives it: the firmware's own channel settings (type only: nothing of it runs here). */
+export type ChannelJson = ChannelConfig;
 
 export interface SapJson {
     enabled?: boolean;
