@@ -104,6 +104,13 @@ export interface TimingConfig {
     lateToleranceUs: number;
     /** Media each stream keeps buffered ahead of the send point, to ride out slow or stalled storage reads. @minimum 0 */
     readAheadUs: number;
+    /**
+     * How far ahead of its media time the network task hands a packet to the socket, stamped with that time as its
+     * departure time (a launch time, as Linux's SO_TXTIME). Only for sockets that hold a datagram until then: the host
+     * board's do, so its Lua runs before the due time and the datagram leaves on it. 0 or absent: send at the due time
+     * (NodeMCU boards). @minimum 0
+     */
+    sendLeadUs?: number;
 }
 
 export interface NodemcuBuildConfig {

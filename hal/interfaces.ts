@@ -26,8 +26,12 @@ export interface UdpSocketOptions {
 }
 export interface UdpSocket {
     readonly port: number;
-    /** Sends one datagram. Returns false when the stack refused it (the error is swallowed, as a pcall-guarded send on the board). */
-    send(port: number, address: string, data: string): boolean;
+    /**
+     * Sends one datagram. Returns false when the stack refused it (the error is swallowed, as a pcall-guarded send on the
+     * board). `departUs`, a time on the board's clock, asks for the datagram to leave no earlier than that (a launch time,
+     * as Linux's SO_TXTIME): the host board's socket holds it until then; NodeMCU's sends at once (its sender runs no lead).
+     */
+    send(port: number, address: string, data: string, departUs?: number): boolean;
     /** Joins a multicast group on all interfaces (receive side only; sending needs no join). */
     joinMulticast(group: string): void;
     close(): void;

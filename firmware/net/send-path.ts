@@ -5,10 +5,11 @@ import { StreamEntry } from "../stream/entry";
 const TWO_32 = 4294967296;
 
 /**
- * Sends every packet of `e` that is due at `nowUs`. Returns the due time of the next packet, or -1 when the ring is dry
- * (the disk task wakes the sender again when data arrives). Packets later than `toleranceUs` are dropped and counted.
+ * Sends every packet of `e` that is due by `nowUs + leadUs`, each stamped with its media time as its departure time.
+ * Returns the due time of the next packet, or -1 when the ring is dry (the disk task wakes the sender again when data
+ * arrives). Packets later than `toleranceUs` are dropped and counted.
  */
-export function sendDue(e: StreamEntry, nowUs: number, toleranceUs: number): number {
+export function sendDue(e: StreamEntry, nowUs: number, toleranceUs: number, leadUs: number): number {
     const ring = e.ring;
     const pt = e.media.payloadType;
     for (;;) {
@@ -29,7 +30,7 @@ export function sendDue(e: StreamEntry, nowUs: number, toleranceUs: number): num
             e.anchorTicks = e.sendTicks;
         }
         const due = e.dueUs(e.sendTicks);
-        if (due > nowUs) {
+        if (due > nowUs + leadUs) {
             e.nextDueUs = due;
             return due;
         }
@@ -43,10 +44,10 @@ export function sendDue(e: StreamEntry, nowUs: number, toleranceUs: number): num
             e.marker = true;
         } else {
             const header = rtpHeader(pt, e.marker, e.seq, (e.timestampBase + e.sendTicks) % TWO_32, e.ssrc);
-            if (e.sink.sendRtp(header + payload)) {
+            if (e.sink.sendRtp(header + payload, due)) {
                 e.packetsSent++;
                 e.octetsSent += payload.length;
-                e.lateness.add(nowUs - due);
+                e.lateness.add(nowUs > due ? nowUs - due : 0);
             } else {
                 e.sendErrors++;
             }

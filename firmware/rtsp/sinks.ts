@@ -30,8 +30,8 @@ export class UdpSink implements PacketSink {
         readonly rtcpPort: number,
     ) {}
 
-    sendRtp(packet: string): boolean {
-        return this.rtp.send(this.rtpPort, this.address, packet);
+    sendRtp(packet: string, departUs?: number): boolean {
+        return this.rtp.send(this.rtpPort, this.address, packet, departUs);
     }
 
     sendRtcp(packet: string): boolean {
@@ -57,6 +57,7 @@ export class InterleavedSink implements PacketSink {
         readonly rtcpChannel: number,
     ) {}
 
+    /** TCP has no launch time: a packet handed over ahead of its media time (the sender's lead) goes at once. */
     sendRtp(packet: string): boolean {
         return this.connection.sendFrame(this.rtpChannel, packet);
     }
@@ -81,9 +82,9 @@ export class FanOutSink implements PacketSink {
         if (i >= 0) this.subscribers.splice(i, 1);
     }
 
-    sendRtp(packet: string): boolean {
-        const ok = this.primary.sendRtp(packet);
-        for (const s of this.subscribers) s.sendRtp(packet);
+    sendRtp(packet: string, departUs?: number): boolean {
+        const ok = this.primary.sendRtp(packet, departUs);
+        for (const s of this.subscribers) s.sendRtp(packet, departUs);
         return ok;
     }
 

@@ -3,8 +3,11 @@ import { MediaInfo } from "../protocol/media";
 
 /** Where a stream's packets go: UDP unicast/multicast or RTSP-interleaved TCP. Owned by the control plane. */
 export interface PacketSink {
-    /** Sends one RTP packet; false if the stack refused it (counted as a send error, never retried late). */
-    sendRtp(packet: string): boolean;
+    /**
+     * Sends one RTP packet; false if the stack refused it (counted as a send error, never retried late). `departUs`: its
+     * media time on the board's clock, for a socket that can hold a datagram until then (the sender's lead, see timing).
+     */
+    sendRtp(packet: string, departUs?: number): boolean;
     /** Sends one RTCP compound packet. */
     sendRtcp(packet: string): boolean;
 }

@@ -39,7 +39,7 @@ export class StreamManager implements StreamControl {
         this.rtcp = new RtcpReporter(hal);
         const t = board.timing;
         if (mode === "two-task") {
-            const network = new NetworkTask(scheduler, t.sendPeriodUs, t.lateToleranceUs);
+            const network = new NetworkTask(scheduler, t.sendPeriodUs, t.lateToleranceUs, t.sendLeadUs ?? 0);
             network.onServed = (e, now) => this.served(e, now);
             const disk = new DiskTask(scheduler, hal.clock, board, this.table, () => network.task);
             disk.onData = e => {

@@ -17,7 +17,7 @@ export class RtcpReporter {
 
     /** Sends a sender report now and schedules the next one. */
     report(e: StreamEntry, nowUs: number, members: number): void {
-        const rtpTime = (e.timestampBase + e.sendTicks) % 4294967296;
+        const rtpTime = (e.timestampBase + ticksAt(e, nowUs)) % 4294967296;
         e.sink.sendRtcp(senderReport(e.ssrc, nowUs, rtpTime, e.packetsSent, e.octetsSent, this.cname));
         e.rtcpSent++;
         const random01 = (this.hal.random32() % 1000000) / 1000000;
@@ -30,4 +30,14 @@ export class RtcpReporter {
         const rtpTime = (e.timestampBase + e.sendTicks) % 4294967296;
         e.sink.sendRtcp(byePacket(e.ssrc, now, rtpTime, e.packetsSent, e.octetsSent, this.cname, reason));
     }
+}
+
+/**
+ * The stream's media clock at `nowUs`, for an SR's RTP time: the send point runs ahead of the clock by up to a packet
+ * (and by the sender's lead on a board with one).
+ */
+function ticksAt(e: StreamEntry, nowUs: number): number {
+    if (e.anchorUs < 0 || nowUs < e.anchorUs) return e.sendTicks;
+    const ticks = e.anchorTicks + Math.floor(((nowUs - e.anchorUs) * e.media.clockRate) / 1000000);
+    return ticks < e.sendTicks ? ticks : e.sendTicks;
 }

@@ -35,7 +35,7 @@ export class SequentialSender {
         let earliest = -1;
         for (let i = this.entries.length - 1; i >= 0; i--) {
             const e = this.entries[i];
-            let next = sendDue(e, now, math.huge);
+            let next = sendDue(e, now, math.huge, 0);
             if (next < 0 && !e.eof && !e.reading) {
                 this.read(e);
                 now = this.clock.nowUs();

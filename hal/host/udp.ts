@@ -19,9 +19,10 @@ export class HostUdpSocket implements UdpSocket {
         sockets.set(this.id, this);
     }
 
-    send(port: number, address: string, data: string): boolean {
+    send(port: number, address: string, data: string, departUs?: number): boolean {
         if (!this.open) return false;
-        bridge.send3(Op.udpSend, this.id, port, address, data);
+        // The harness holds the datagram until departUs on its clock (0: at once).
+        bridge.send4(Op.udpSend, this.id, port, address, departUs === undefined ? 0 : Math.floor(departUs), data);
         const ok = bridge.readNumber();
         bridge.endLine();
         return ok === 1;

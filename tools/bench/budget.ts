@@ -40,10 +40,10 @@ local function measured(f, ...)
   B.kib = B.kib + collectgarbage("count") - k0
   return r
 end
-sp.sendDue = function(e, now, tol)
-  if not B.on then return orig(e, now, tol) end
+sp.sendDue = function(e, now, tol, lead)
+  if not B.on then return orig(e, now, tol, lead) end
   local before, sent = e.packetsSent + e.dropped, e.packetsSent
-  local r = measured(orig, e, now, tol)
+  local r = measured(orig, e, now, tol, lead)
   B.packets = B.packets + e.packetsSent + e.dropped - before
   B.sent = B.sent + e.packetsSent - sent
   B.calls = B.calls + 1

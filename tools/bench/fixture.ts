@@ -29,7 +29,7 @@ export function rig(board: Board, mode: SendMode): BenchRig {
 export function openAndPlay(r: BenchRig, path: string, address: string, port: number, play = true): void {
     const socket = r.manager.hal.createUdpSocket({ port: 0 });
     const sink: PacketSink = {
-        sendRtp: packet => (r.quiet ? true : socket.send(port, address, packet)),
+        sendRtp: (packet, departUs) => (r.quiet ? true : socket.send(port, address, packet, departUs)),
         sendRtcp: packet => (r.quiet ? true : socket.send(port + 1, address, packet)),
     };
     r.manager.open(path, sink, 0, (stream, refusal) => {
@@ -43,8 +43,9 @@ export function openAndPlay(r: BenchRig, path: string, address: string, port: nu
 }
 
 /** Plays every admitted stream now (after their sockets are bound, on a real network). */
-export function playAll(r: BenchRig): void {
-    for (const s of r.streams) r.manager.play(s);
+/** Plays the admitted stream number `i` (1-based, in admission order). */
+export function playOne(r: BenchRig, i: number): void {
+    r.manager.play(r.streams[i - 1]);
 }
 
 export interface Counters {

@@ -9,7 +9,7 @@ import { BENCH_PT, fileName, Level, writeLevelFiles } from "./media";
 import { figures, Figures, traceOf } from "./metrics";
 import { listen, Listening } from "./receiver";
 import { cardModel } from "./virtual";
-import { raiseSchedulingPriority, restoreSchedulingPriority, underSamePolicy } from "../harness/real-time";
+import { holdLowWakeLatency, raiseSchedulingPriority, releaseLowWakeLatency, restoreSchedulingPriority, underSamePolicy } from "../harness/real-time";
 import { Capture, CaptureOptions, startCapture } from "./capture";
 
 export interface RealResult extends Figures {
@@ -66,7 +66,13 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
         let playEpochMs = NaN;
         host.world.outsideEvent("bench", () => {
             playEpochMs = performance.timeOrigin + performance.now();
-            host.exec(`F.playAll(R)`);
+            host.exec(`F.playOne(R, 1)`);
+        });
+        // Receivers press PLAY independently: the other streams start at random points of one packet time, not on the
+        // same µs (streams started together would send every packet in lockstep bursts, a case no client makes).
+        level.streams.slice(1).forEach((s, k) => {
+            const packetUs = (1e6 * Math.min(Math.floor(s.rate / 50), Math.floor(1400 / (2 * s.channels)))) / s.rate;
+            host.world.at(playUs + Math.random() * packetUs, () => host.world.outsideEvent("bench", () => host.exec(`F.playOne(R, ${k + 2})`)));
         });
         if (realTime) raiseSchedulingPriority();
         // The stop check is a board event, not a Node timer: Node timers wait while the loop spins before a packet.
@@ -124,7 +130,7 @@ function peerArgs(peer: PeerName, file: string, port: number): string[] {
 
 /**
  * A peer streams the same files, one process per stream, to the same witness, under the scheduling policy ringcast got
- * (`realTime`), so both are measured alike.
+ * (`realTime`: SCHED_FIFO and the machine's CPU wake latency held low), so both are measured alike.
  */
 export async function runPeerReal(peer: PeerName, level: Level, seconds: number, dir: string, capture?: CaptureOptions, realTime = false): Promise<RealResult> {
     const program = peerProgram(peer)!;
@@ -134,6 +140,7 @@ export async function runPeerReal(peer: PeerName, level: Level, seconds: number,
     const children: ChildProcess[] = [];
     let cap: Capture | undefined;
     try {
+        if (realTime) holdLowWakeLatency();
         cap = capture ? await startCapture(capture, base, base + 2 * level.streams.length) : undefined;
         const exits = files.map((f, i) => {
             const [cmd, args] = underSamePolicy(realTime, program, peerArgs(peer, path.resolve(f), base + 2 * i));
@@ -149,6 +156,7 @@ export async function runPeerReal(peer: PeerName, level: Level, seconds: number,
         const first = f.perStream[0];
         return { ...f, expected: packetsIn(level, seconds), firstPacketMs: NaN, dropped: 0, trace: first ? traceOf(first.atNs, first.devUs) : [], stallTimes: [] };
     } finally {
+        releaseLowWakeLatency();
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
         rx.kill();
         cap?.kill();

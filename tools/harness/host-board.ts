@@ -62,6 +62,8 @@ export class HostBoard implements EventSink {
         }
         this.wire();
         options.network.attach(this);
+        // Real time: datagrams handed over ahead of their time (the board's send lead) leave from the loop's spin.
+        if (options.clock === "real" && options.network.held) this.world.drive(options.network.held);
         // Real time: grow the VM's memory to its high-water mark before anything is paced. Wasm memory that grows later
         // counts as new external memory to V8, which answers with full collections (ms) every few seconds; the seed's
         // server reserved its memory in advance for the same reason. One glue serves every board of a Lua version, so
@@ -96,8 +98,8 @@ export class HostBoard implements EventSink {
             const r = net.udpOpen(Number(port), latin1(blob));
             answer("error" in r ? `-1 0\n` : `${r.id} ${r.port}\n`);
         });
-        vm.handle(Op.udpSend, ([id, port, address], blob) => {
-            answer(net.udpSend(Number(id), Number(port), address, blob) ? "1\n" : "0\n");
+        vm.handle(Op.udpSend, ([id, port, address, departUs], blob) => {
+            answer(net.udpSend(Number(id), Number(port), address, blob, Number(departUs ?? 0)) ? "1\n" : "0\n");
         });
         vm.handle(Op.udpJoin, ([id], blob) => net.udpJoin(Number(id), latin1(blob)));
         vm.handle(Op.udpClose, ([id]) => net.udpClose(Number(id)));

@@ -1,6 +1,7 @@
 // Networks behind the host board: the simulated one (virtual time, records departures) and the real one (loopback sockets).
 import * as dgram from "dgram";
 import * as net from "net";
+import { DepartureQueue } from "./departures";
 
 /** What a network needs from the board: the clock and a way to raise events in Lua. */
 export interface EventSink {
@@ -14,8 +15,11 @@ export interface EventSink {
 
 export interface Network {
     attach(sink: EventSink): void;
+    /** Datagrams held until their departure time, for a real-time loop to release (real sockets only). */
+    readonly held?: DepartureQueue;
     udpOpen(port: number, address: string): { id: number; port: number } | { error: string };
-    udpSend(id: number, port: number, address: string, data: Uint8Array): boolean;
+    /** `departUs` > now: the datagram leaves then (held by a real network, stamped so by the simulated one). */
+    udpSend(id: number, port: number, address: string, data: Uint8Array, departUs?: number): boolean;
     udpJoin(id: number, group: string): void;
     udpClose(id: number): void;
     tcpListen(port: number, address: string): { id: number; port: number } | { error: string };
@@ -62,8 +66,8 @@ export class SimNetwork implements Network {
         this.sockets.set(id, p);
         return { id, port: p };
     }
-    udpSend(id: number, port: number, address: string, data: Uint8Array): boolean {
-        const d: Departure = { atUs: this.sink!.nowUs(), socketId: id, fromPort: this.sockets.get(id) ?? 0, port, address, data: Buffer.from(data) };
+    udpSend(id: number, port: number, address: string, data: Uint8Array, departUs = 0): boolean {
+        const d: Departure = { atUs: Math.max(this.sink!.nowUs(), departUs), socketId: id, fromPort: this.sockets.get(id) ?? 0, port, address, data: Buffer.from(data) };
         if (this.failSend && this.failSend(d)) {
             this.sendFailures++;
             return false;
@@ -133,6 +137,7 @@ export class RealNetwork implements Network {
     private readonly onSent = (err: Error | null): void => {
         if (err) this.sendErrors++;
     };
+    readonly held = new DepartureQueue((socket, data, port, address) => socket.send(data, port, address, this.onSent));
     private sink?: EventSink;
     private nextId = 1;
     private udp = new Map<number, dgram.Socket>();
@@ -159,10 +164,12 @@ export class RealNetwork implements Network {
         this.udp.set(id, sock);
         return { id, port };
     }
-    udpSend(id: number, port: number, address: string, data: Uint8Array): boolean {
+    udpSend(id: number, port: number, address: string, data: Uint8Array, departUs = 0): boolean {
         const sock = this.udp.get(id);
         if (!sock) return false;
-        sock.send(this.slots.copy(data), port, address, this.onSent);
+        const copy = this.slots.copy(data);
+        if (departUs > this.sink!.nowUs() && this.held.hold(departUs, sock, copy, port, address)) return true;
+        sock.send(copy, port, address, this.onSent);
         return true;
     }
     udpJoin(id: number, group: string): void {
@@ -173,7 +180,9 @@ export class RealNetwork implements Network {
         }
     }
     udpClose(id: number): void {
-        this.udp.get(id)?.close();
+        const sock = this.udp.get(id);
+        if (sock) this.held.drop(sock);
+        sock?.close();
         this.udp.delete(id);
     }
     tcpListen(port: number, address: string): { id: number; port: number } | { error: string } {
@@ -210,6 +219,7 @@ export class RealNetwork implements Network {
         sock?.destroySoon?.();
     }
     close(): void {
+        this.held.flush();
         for (const s of this.udp.values()) s.close();
         for (const s of this.servers.values()) s.close();
         for (const s of this.conns.values()) s.destroy();
@@ -222,7 +232,8 @@ export class RealNetwork implements Network {
 /**
  * Copies of outgoing datagrams in a ring of buffers made once: the bridge reuses its blob buffer for the next frame, so a
  * datagram is copied before dgram may read it, and a fresh Buffer per packet would be external memory that V8 answers
- * with full collections every few seconds. A slot is reused 256 datagrams later; on loopback a send that the kernel could
+ * with full collections every few seconds. A slot is reused 256 datagrams later (at most 128 are held for their departure
+ * time, see DepartureQueue); on loopback a send that the kernel could
  * not take at once completes within one event-loop turn, long before.
  */
 export class SendSlots {
