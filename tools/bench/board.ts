@@ -52,6 +52,7 @@ export function startBench(o: BenchBoardOptions, mode: "two-task" | "sequential"
         log: () => undefined,
         seed: 4242,
         timerTickUs: o.board.timing.timerTickUs,
+        sendsAhead: mode === "two-task" && (o.board.timing.sendLeadUs ?? 0) > 0,
     });
     try {
         host.exec(`${prelude}

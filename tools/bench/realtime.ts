@@ -46,7 +46,8 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
     const stallTimes: number[] = [];
     const b = sweepBoard(board);
     const storage = cardModel(b, "async", stalls, stallTimes);
-    const host = startBench({ board: b, clock: "real", network: new RealNetwork(), card: new CardFiles(dir), storage }, mode);
+    const network = new RealNetwork();
+    const host = startBench({ board: b, clock: "real", network, card: new CardFiles(dir), storage }, mode);
     let rx: Listening | undefined;
     let cap: Capture | undefined;
     try {
@@ -60,7 +61,8 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
             if (Date.now() > openBy) throw new Error(`streams did not open: ${JSON.stringify(host.evaluate(`R.refusals`))}`);
             await new Promise(res => setTimeout(res, 10));
         }
-        // Node binds UDP sockets asynchronously: let the binds complete before the media clocks start.
+        // Node binds UDP sockets asynchronously, and the departure thread takes a moment to start: both before PLAY.
+        await network.ready();
         await new Promise(res => setTimeout(res, 50));
         const playUs = host.nowUs();
         let playEpochMs = NaN;

@@ -28,6 +28,11 @@ export interface HostBoardOptions {
     seed?: number;
     /** Timer resolution of the simulated board in µs: alarms fire at the next multiple (NodeMCU: the FreeRTOS tick). */
     timerTickUs?: number;
+    /**
+     * The firmware sends ahead of each packet's time (the board's timing.sendLeadUs > 0) and the network holds datagrams
+     * until then: in real time the board's own timers need no spin (see World.relax).
+     */
+    sendsAhead?: boolean;
 }
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
@@ -47,6 +52,7 @@ export class HostBoard implements EventSink {
 
     constructor(readonly options: HostBoardOptions) {
         this.world = new World(options.clock);
+        if (options.sendsAhead) this.world.relax();
         this.vm = new LuaVm(options.luaVersion);
         this.maps = new SourceMaps(options.buildDir);
         this.vm.mapPosition = (chunk, line) => this.maps.map(chunk, line);
@@ -62,8 +68,6 @@ export class HostBoard implements EventSink {
         }
         this.wire();
         options.network.attach(this);
-        // Real time: datagrams handed over ahead of their time (the board's send lead) leave from the loop's spin.
-        if (options.clock === "real" && options.network.held) this.world.drive(options.network.held);
         // Real time: grow the VM's memory to its high-water mark before anything is paced. Wasm memory that grows later
         // counts as new external memory to V8, which answers with full collections (ms) every few seconds; the seed's
         // server reserved its memory in advance for the same reason. One glue serves every board of a Lua version, so

@@ -1,7 +1,7 @@
 // Networks behind the host board: the simulated one (virtual time, records departures) and the real one (loopback sockets).
 import * as dgram from "dgram";
 import * as net from "net";
-import { DepartureQueue } from "./departures";
+import { DepartureThread } from "./departure-thread";
 
 /** What a network needs from the board: the clock and a way to raise events in Lua. */
 export interface EventSink {
@@ -15,8 +15,6 @@ export interface EventSink {
 
 export interface Network {
     attach(sink: EventSink): void;
-    /** Datagrams held until their departure time, for a real-time loop to release (real sockets only). */
-    readonly held?: DepartureQueue;
     udpOpen(port: number, address: string): { id: number; port: number } | { error: string };
     /** `departUs` > now: the datagram leaves then (held by a real network, stamped so by the simulated one). */
     udpSend(id: number, port: number, address: string, data: Uint8Array, departUs?: number): boolean;
@@ -128,7 +126,7 @@ export class SimNetwork implements Network {
  * dgram resolves a destination through dns.lookup, which answers on process.nextTick even for an IP literal, so a send
  * would leave only when the real-time loop next yields. A synchronous lookup lets libuv send inside the call.
  */
-const syncLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void): void =>
+export const syncLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void): void =>
     cb(null, address, address.includes(":") ? 6 : 4);
 
 /** Real sockets: dgram and net on the given addresses (loopback in tests). */
@@ -137,7 +135,8 @@ export class RealNetwork implements Network {
     private readonly onSent = (err: Error | null): void => {
         if (err) this.sendErrors++;
     };
-    readonly held = new DepartureQueue((socket, data, port, address) => socket.send(data, port, address, this.onSent));
+    /** Started with the first socket: datagrams sent ahead of their departure time wait and leave there. */
+    private departures?: DepartureThread;
     private sink?: EventSink;
     private nextId = 1;
     private udp = new Map<number, dgram.Socket>();
@@ -153,6 +152,10 @@ export class RealNetwork implements Network {
         const id = this.nextId++;
         const family = address.includes(":") ? "udp6" : "udp4";
         const sock = dgram.createSocket({ type: family, reuseAddr: true, lookup: syncLookup as never });
+        // Before any stream plays, so that the thread exists when the sender's scheduling policy is raised. The listener
+        // goes first: with a synchronous lookup the bind can complete inside bind().
+        const departures = (this.departures ??= new DepartureThread((socketId, data, port, address) => this.sink?.udpReceived(socketId, data, port, address)));
+        sock.on("listening", () => departures.twin(id, sock));
         try {
             // Bind synchronously enough for the answer: Node binds on next tick, so report the requested port.
             sock.bind(port, address === "0.0.0.0" ? undefined : address);
@@ -164,12 +167,16 @@ export class RealNetwork implements Network {
         this.udp.set(id, sock);
         return { id, port };
     }
+    /** Settles when datagrams sent ahead can leave on time (the departure thread runs). */
+    async ready(): Promise<void> {
+        await this.departures?.started;
+    }
     udpSend(id: number, port: number, address: string, data: Uint8Array, departUs = 0): boolean {
         const sock = this.udp.get(id);
         if (!sock) return false;
-        const copy = this.slots.copy(data);
-        if (departUs > this.sink!.nowUs() && this.held.hold(departUs, sock, copy, port, address)) return true;
-        sock.send(copy, port, address, this.onSent);
+        const now = this.sink!.nowUs();
+        if (departUs > now && this.departures?.hold(id, performance.now() + (departUs - now) / 1000, data, port, address)) return true;
+        sock.send(this.slots.copy(data), port, address, this.onSent);
         return true;
     }
     udpJoin(id: number, group: string): void {
@@ -181,7 +188,7 @@ export class RealNetwork implements Network {
     }
     udpClose(id: number): void {
         const sock = this.udp.get(id);
-        if (sock) this.held.drop(sock);
+        this.departures?.forget(id);
         sock?.close();
         this.udp.delete(id);
     }
@@ -219,7 +226,7 @@ export class RealNetwork implements Network {
         sock?.destroySoon?.();
     }
     close(): void {
-        this.held.flush();
+        this.departures?.close();
         for (const s of this.udp.values()) s.close();
         for (const s of this.servers.values()) s.close();
         for (const s of this.conns.values()) s.destroy();
@@ -232,8 +239,7 @@ export class RealNetwork implements Network {
 /**
  * Copies of outgoing datagrams in a ring of buffers made once: the bridge reuses its blob buffer for the next frame, so a
  * datagram is copied before dgram may read it, and a fresh Buffer per packet would be external memory that V8 answers
- * with full collections every few seconds. A slot is reused 256 datagrams later (at most 128 are held for their departure
- * time, see DepartureQueue); on loopback a send that the kernel could
+ * with full collections every few seconds. A slot is reused 256 datagrams later; on loopback a send that the kernel could
  * not take at once completes within one event-loop turn, long before.
  */
 export class SendSlots {

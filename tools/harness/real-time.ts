@@ -37,15 +37,13 @@ function calibrate(clock: () => number): number {
 }
 
 /**
- * Spins until `clock()` reaches `atUs`. Each clock read allocates a little on Node 20 (V8's collector then runs more
+ * Spins until `clock()` reaches `atUs` (or `interrupted()` says so). Each clock read allocates a little on Node 20 (V8's collector then runs more
  * often), so the spin burns about a µs between reads: that is its precision, and 40x less garbage.
  */
-export function spinUntil(clock: () => number, atUs: number): void {
+export function spinUntil(clock: () => number, atUs: number, interrupted?: () => boolean): void {
     if (burnIterations === 0) burnIterations = calibrate(clock);
-    while (clock() < atUs) burn(burnIterations);
+    while (clock() < atUs && !(interrupted && interrupted())) burn(burnIterations);
 }
-
-let raised = false;
 
 /** How long before a deadline the loop stops blocking and spins: a futex wait wakes up to ~90 µs late at real-time
  * priority with the wake latency held low (p99.9; timer slack is zero there), up to ~170 µs under the ordinary policy. */
@@ -53,27 +51,51 @@ export function spinWindowUs(): number {
     return raised ? 150 : 300;
 }
 
-/** The fixed real-time priority the sender's thread asks for (low among real-time ones: kernel threads stay above). */
+/** The fixed real-time priority the board's threads ask for (low among real-time ones: kernel threads stay above). */
 export const RT_PRIORITY = 10;
+/** The departure thread's, one above: at equal SCHED_FIFO priority a running Lua event would keep it from its CPU. */
+export const PACING_PRIORITY = RT_PRIORITY + 1;
+
+let raised = false;
+const pacingThreads = new Set<number>();
 
 /**
- * Puts this process's main thread (the board's one task) under SCHED_FIFO, as the seed's real-time kernel ran its
- * sender: an ordinary thread that spins before a deadline is preempted for whole scheduler slices (ms) by any other
- * runnable process. Needs root or CAP_SYS_NICE; returns what the thread runs under, or why it stays as it was.
+ * Puts this process's threads under SCHED_FIFO, as the seed's real-time kernel ran its sender, and the departure
+ * threads one priority higher: an ordinary thread that waits for a deadline is preempted for whole scheduler slices (ms)
+ * by any other runnable process. Also holds the CPU wake latency low (holdLowWakeLatency). Needs root or CAP_SYS_NICE;
+ * returns what the threads run under, or why they stay as they were.
  */
 export function raiseSchedulingPriority(pid: number = process.pid): { realTime: boolean; policy: string } {
-    // -R: processes this one starts (receivers, captures, players) begin as ordinary ones again.
-    const r = spawnSync("chrt", ["-f", "-R", "-p", String(RT_PRIORITY), String(pid)], { encoding: "utf8" });
+    // -a: every thread (the board's, the departure thread, the collector's helpers); -R: processes this one starts
+    // (receivers, captures, players) begin as ordinary ones again.
+    const r = spawnSync("chrt", ["-a", "-f", "-R", "-p", String(RT_PRIORITY), String(pid)], { encoding: "utf8" });
     if (r.error) return { realTime: false, policy: "normal (chrt is not installed)" };
     if (r.status !== 0) return { realTime: false, policy: `normal (${(r.stderr || "chrt failed").trim().split("\n")[0]})` };
-    raised = pid === process.pid;
+    if (pid === process.pid) {
+        raised = true;
+        for (const tid of pacingThreads) raiseThread(tid);
+    }
     const wake = holdLowWakeLatency();
-    return { realTime: true, policy: `SCHED_FIFO ${RT_PRIORITY}, ${wake}` };
+    return { realTime: true, policy: `SCHED_FIFO ${RT_PRIORITY} (departure thread ${PACING_PRIORITY}), ${wake}` };
+}
+
+function raiseThread(tid: number): void {
+    spawnSync("chrt", ["-f", "-R", "-p", String(PACING_PRIORITY), String(tid)], { stdio: "ignore" });
+}
+
+/** A thread of this process that times departures: it gets PACING_PRIORITY whenever the process is raised. */
+export function registerPacingThread(tid: number): void {
+    pacingThreads.add(tid);
+    if (raised) raiseThread(tid);
+}
+
+export function unregisterPacingThread(tid: number): void {
+    pacingThreads.delete(tid);
 }
 
 /** Back to the ordinary policy (after a measured run, so long simulations do not hold a core at real-time priority). */
 export function restoreSchedulingPriority(pid: number = process.pid): void {
-    spawnSync("chrt", ["-o", "-p", "0", String(pid)], { stdio: "ignore" });
+    spawnSync("chrt", ["-a", "-o", "-p", "0", String(pid)], { stdio: "ignore" });
     if (pid === process.pid) raised = false;
     releaseLowWakeLatency();
 }

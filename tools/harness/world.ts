@@ -1,6 +1,5 @@
 // The host board's clock and event queue: virtual time (discrete events, deterministic) or real time (precise wall clock).
 
-import type { Wire } from "./departures";
 import { block, spinUntil, spinWindowUs } from "./real-time";
 
 export type ClockMode = "virtual" | "real";
@@ -71,18 +70,8 @@ const TURN_GUARD_US = 300;
 const BLOCK_MAX_US = 500;
 /** An outside event waits at most this long for a gap in the timed schedule large enough to run it. */
 const MAX_HOLD_US = 50_000;
-/** A due timer waits at most this long behind held datagrams' departures (the board's send lead is larger). */
-const MAX_TIMER_HOLD_US = 2_000;
-/** A timer or outside event runs before a deadline only if it is expected to end this long before it. */
-const WIRE_MARGIN_US = 20;
-/**
- * With a wire driven, an outside event may delay a timer by this much: the timer only hands packets over ahead of their
- * departure (the host board's send lead, 1 ms, covers this and the timer's own run), so a read landing can use the
- * whole gap between two departures instead of the halves a timer splits it into.
- */
-const TIMER_SLACK_US = 300;
-/** Timer events whose durations the loop remembers: the longest of them is what a timer is expected to take. */
-const TIMER_HISTORY = 64;
+/** An outside event runs before a timer only if it is expected to end this long before it. */
+const MARGIN_US = 20;
 
 interface Outside {
     fn: () => void;
@@ -102,27 +91,18 @@ export class World {
     private outsideHead = 0;
     /** Real time: what one outside event of each kind has cost lately (µs), to know whether it fits a gap. */
     private readonly costUs = new Map<string, number>();
-    /** Real time: datagrams waiting for their departure time, the most exact events of all. */
-    private wire?: Wire;
-    /** Real time: durations of the last timer events (µs), to keep a timer from running into a departure. */
-    private readonly timerUs = new Float64Array(TIMER_HISTORY);
-    private timerNext = 0;
+    /** Real time: whether timers are met to a few µs (a final spin) or to the wake-up latency of a wait. */
+    private precise = true;
 
     constructor(readonly mode: ClockMode) {}
 
-    /** Real time: the loop releases the wire's held datagrams at their departure times (see DepartureQueue). */
-    drive(wire: Wire & { driven: boolean }): void {
-        if (this.mode !== "real") return;
-        wire.driven = true;
-        this.wire = wire;
-    }
-
-    /** The longest of the recent timer events, µs. */
-    private timerCostUs(): number {
-        let m = 0;
-        const a = this.timerUs;
-        for (let i = 0; i < TIMER_HISTORY; i++) if (a[i] > m) m = a[i];
-        return m;
+    /**
+     * Real time: timers to the wake-up latency of a futex wait (tens of µs, more when the machine is busy), with no
+     * final spin. For a board that sends ahead (timing.sendLeadUs): its timers only hand packets over, the departure
+     * thread times them, and the CPU a spin would take is the departure thread's and the receivers'.
+     */
+    relax(): void {
+        this.precise = false;
     }
 
     /** Microseconds since the board booted. */
@@ -201,9 +181,7 @@ export class World {
     /**
      * Real time: runs timed events at their wall-clock times until stop(). Far from the next one it sleeps in a Node
      * timer; nearer it turns Node's event loop now and then so sockets and reads progress; the last stretch is a tight
-     * spin, because timers alone are only millisecond-precise. Held datagrams leave first, at their departure times: a
-     * timer (Lua, tens to hundreds of µs) runs only if it is expected to end before the next one, else right after it.
-     * Outside events fill the gaps they fit in.
+     * spin, because timers alone are only millisecond-precise (unless relaxed). Outside events fill the gaps they fit in.
      */
     runRealTime(): Promise<void> {
         if (this.mode !== "real") throw new Error("runRealTime needs real time");
@@ -213,30 +191,17 @@ export class World {
             const loop = (): void => {
                 this.wake = undefined;
                 const turnUs = this.nowUs();
-                const spinUs = spinWindowUs();
+                const spinUs = this.precise ? spinWindowUs() : 0;
                 while (this.running) {
                     const now = this.nowUs();
-                    const wireUs = this.wire ? this.wire.nextUs() : Infinity;
-                    if (wireUs <= now) {
-                        this.wire!.departDue(now);
+                    const next = this.nextTimed();
+                    if (next && next.atUs <= now) {
+                        this.heap.pop();
+                        next.fn();
                         continue;
                     }
-                    const next = this.nextTimed();
-                    let timedUs = next ? next.atUs : Infinity;
-                    if (next && timedUs <= now) {
-                        if (now + this.timerCostUs() <= wireUs - WIRE_MARGIN_US || now - timedUs > MAX_TIMER_HOLD_US) {
-                            this.heap.pop();
-                            next.fn();
-                            this.timerUs[this.timerNext] = this.nowUs() - now;
-                            this.timerNext = (this.timerNext + 1) % TIMER_HISTORY;
-                            continue;
-                        }
-                        // Held behind a departure: wait for that, then run.
-                        timedUs = Infinity;
-                    }
-                    const deadline = Math.min(timedUs, wireUs);
-                    const outsideBy = Math.min(this.wire ? timedUs + TIMER_SLACK_US : timedUs, wireUs) - WIRE_MARGIN_US;
-                    if (this.runOutside(now, outsideBy)) continue;
+                    const deadline = next ? next.atUs : Infinity;
+                    if (this.runOutside(now, this.precise ? deadline - MARGIN_US : Infinity)) continue;
                     if (now - turnUs > 10_000 && deadline - now > spinUs + TURN_GUARD_US) {
                         // Busy for a long stretch: one event-loop turn, so sockets and reads are not starved.
                         setImmediate(loop);

@@ -126,9 +126,10 @@ export async function startHostRun(options: HostRunOptions = {}): Promise<HostRu
     const build = buildFirmware({ board: boardDef, outDir: options.buildDir });
     const storage = runStorage(options.injectStallsMs ?? 0);
     const host = urlHost(bind);
+    const network = new RealNetwork();
     const board = new HostBoard({
-        buildDir: build.outDir, luaVersion: build.luaVersion, clock: "real", network: new RealNetwork(), card: new CardFiles(sd), storage,
-        localAddress: host, log,
+        buildDir: build.outDir, luaVersion: build.luaVersion, clock: "real", network, card: new CardFiles(sd), storage,
+        localAddress: host, log, sendsAhead: (boardDef.timing.sendLeadUs ?? 0) > 0,
     });
     const settings = {
         rtsp: { port: rtspPort, address: bind, udpPortBase, sessionTimeoutS: options.sessionTimeoutS },
@@ -139,6 +140,8 @@ export async function startHostRun(options: HostRunOptions = {}): Promise<HostRu
     const running = board.world.runRealTime();
     try {
         await waitListening(rtspPort, bind, 5000);
+        // Packets sent ahead wait in the departure thread: ready before the URLs are handed out.
+        await network.ready();
     } catch (e) {
         board.close();
         await running;
