@@ -4,6 +4,7 @@ import { SimNetwork } from "../../tools/harness/network";
 
 export interface Departed extends DecodedRtp {
     atUs: number;
+    handedUs: number;
 }
 
 /** RTP packets sent to `port`, in departure order. */
@@ -12,7 +13,7 @@ export function rtpTo(net: SimNetwork, port: number): Departed[] {
     for (const d of net.departures) {
         if (d.port !== port) continue;
         const p = decodeRtp(d.data);
-        if (p) out.push({ ...p, payload: Buffer.from(p.payload), atUs: d.atUs });
+        if (p) out.push({ ...p, payload: Buffer.from(p.payload), atUs: d.atUs, handedUs: d.handedUs });
     }
     return out;
 }

@@ -28,7 +28,10 @@ export interface Network {
 }
 
 export interface Departure {
+    /** When the datagram leaves: the send call's time, or the departure time it was stamped with if later. */
     atUs: number;
+    /** When the board handed it to the socket. */
+    handedUs: number;
     socketId: number;
     fromPort: number;
     port: number;
@@ -65,7 +68,8 @@ export class SimNetwork implements Network {
         return { id, port: p };
     }
     udpSend(id: number, port: number, address: string, data: Uint8Array, departUs = 0): boolean {
-        const d: Departure = { atUs: Math.max(this.sink!.nowUs(), departUs), socketId: id, fromPort: this.sockets.get(id) ?? 0, port, address, data: Buffer.from(data) };
+        const now = this.sink!.nowUs();
+        const d: Departure = { atUs: Math.max(now, departUs), handedUs: now, socketId: id, fromPort: this.sockets.get(id) ?? 0, port, address, data: Buffer.from(data) };
         if (this.failSend && this.failSend(d)) {
             this.sendFailures++;
             return false;
