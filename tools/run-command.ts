@@ -35,12 +35,12 @@ async function run(flags: RunFlags): Promise<void> {
         injectStallsMs: flags.injectStalls, log: line => out(`board: ${line}`),
     });
     const sd = path.relative(process.cwd(), path.resolve(flags.sd)) || ".";
-    // The board's one task paces packets to tens of µs: an ordinary thread is preempted for whole scheduler slices.
+    // Packets leave at their media time to tens of µs: an ordinary thread is preempted for whole scheduler slices.
     const policy = flags.realtime ? raiseSchedulingPriority().policy : "normal (--no-realtime)";
     out("");
     out(`ringcast is running the ${flags.board} board's firmware on this machine; card: ${sd} (${r.urls.length} files)`);
     out(`RTSP on ${flags.bind}:${r.rtspPort}, RTP/RTCP from UDP ${r.udpPortBase}-${r.udpPortBase + 1}${flags.injectStalls ? `, storage stalls of ${flags.injectStalls} ms each second` : ""}`);
-    out(`Sender thread scheduling: ${policy}`);
+    out(`Scheduling: ${policy}`);
     for (const u of r.urls) out(`  ${u}`);
     if (r.channelUrls.length > 0) {
         out("Multicast channels (also announced with SAP; VLC lists them under Network streams (SAP)):");
@@ -96,7 +96,7 @@ export function runCommand(program: Command): void {
         .option("--config <file>", "JSON with multicast channels and SAP settings")
         .option("--board <id>", "host board to run", "host")
         .option("--inject-stalls <ms>", "stall storage for <ms> at the start of every second (for benchmarks)", millis)
-        .option("--no-realtime", "keep the ordinary scheduling policy (by default the sender thread asks for SCHED_FIFO, granted to root or CAP_SYS_NICE)")
+        .option("--no-realtime", "keep the ordinary scheduling policy (by default the board's threads ask for SCHED_FIFO, the departure thread one above, and CPU wake latency is held at 0 µs; granted to root or CAP_SYS_NICE)")
         .action((flags: RunFlags) =>
             run(flags).catch((e: Error) => {
                 process.stderr.write(`ringcast run: ${e.message}\n`);

@@ -1,5 +1,6 @@
 // The host board's real-time targets, measured side by side with the peers: one 6 Mbit/s L16 stream (also with card
 // stalls), 24 Mbit/s of streams, PLAY to the first packet; timed by a kernel capture when one is allowed.
+import * as fs from "fs";
 import * as path from "path";
 import { loadBoard } from "../boards";
 import { raiseSchedulingPriority, restoreSchedulingPriority } from "../harness/real-time";
@@ -43,6 +44,8 @@ export interface TargetRow {
     meanDevUs: number;
     jitterMeanUs: number;
     firstPacketMs: number;
+    /** CPU time the hypervisor gave to others during the run (all CPUs, /proc/stat), ms; NaN where unknown. */
+    stealMs: number;
 }
 
 export interface TargetCheck {
@@ -63,7 +66,24 @@ const SIX: Level = level([{ rate: 192000, channels: 2 }]);
 /** CD quality (44.1 kHz stereo L16, 1.41 Mbit/s): 17 streams make 24 Mbit/s. */
 const TWENTY_FOUR: Level = level(Array.from({ length: 17 }, () => ({ rate: 44100, channels: 2 })));
 
-function row(name: string, sender: string, l: Level, r: RealResult): TargetRow {
+/** Steal time of all CPUs so far, ms (USER_HZ ticks of 10 ms), or NaN off Linux. */
+function stealMs(): number {
+    try {
+        const cpu = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+        return Number(cpu[8]) * 10;
+    } catch {
+        return NaN;
+    }
+}
+
+/** Runs `f`, and says how much steal time the machine saw meanwhile. */
+async function withSteal<T>(f: () => Promise<T>): Promise<[T, number]> {
+    const before = stealMs();
+    const r = await f();
+    return [r, stealMs() - before];
+}
+
+function row(name: string, sender: string, l: Level, r: RealResult, steal: number): TargetRow {
     return {
         case: name,
         sender,
@@ -78,6 +98,7 @@ function row(name: string, sender: string, l: Level, r: RealResult): TargetRow {
         meanDevUs: r.meanDevUs,
         jitterMeanUs: r.jitterMeanUs,
         firstPacketMs: r.firstPacketMs,
+        stealMs: steal,
     };
 }
 
@@ -89,8 +110,8 @@ export async function runTargets(o: { quick: boolean; work: string; progress: (l
     const rows: TargetRow[] = [];
     const ring = async (name: string, l: Level, stalls: boolean): Promise<TargetRow> => {
         o.progress(`targets: ringcast, ${name}`);
-        const r = await runRingcastReal(host, "two-task", stalls, l, seconds, path.join(o.work, "targets"), w.capture, w.realTime);
-        const x = row(name, "ringcast", l, r);
+        const [r, steal] = await withSteal(() => runRingcastReal(host, "two-task", stalls, l, seconds, path.join(o.work, "targets"), w.capture, w.realTime));
+        const x = row(name, "ringcast", l, r, steal);
         rows.push(x);
         return x;
     };
@@ -99,8 +120,8 @@ export async function runTargets(o: { quick: boolean; work: string; progress: (l
     for (const peer of ["gstreamer", "ffmpeg"] as PeerName[]) {
         if (!peerProgram(peer)) continue;
         o.progress(`targets: ${peer}, one 6 Mbit/s stream`);
-        const r = await runPeerReal(peer, SIX, seconds, path.join(o.work, `targets-${peer}`), w.capture, w.realTime);
-        const x = row("one 6 Mbit/s stream", peer, SIX, r);
+        const [r, steal] = await withSteal(() => runPeerReal(peer, SIX, seconds, path.join(o.work, `targets-${peer}`), w.capture, w.realTime));
+        const x = row("one 6 Mbit/s stream", peer, SIX, r, steal);
         rows.push(x);
         peers.push(x);
     }
@@ -124,9 +145,9 @@ export async function runTargets(o: { quick: boolean; work: string; progress: (l
 
 /** The targets as a Markdown section. */
 export function targetsMarkdown(t: Targets): string[] {
-    const out = ["", "## Host board real-time targets", "", `Timed by ${t.witness}; senders under ${t.policy}; ${t.seconds} s of media per run, one run each, ringcast and the peers one after another in the same bench run. Deviation: arrival minus media time, against the earliest packet.`, ""];
-    out.push("| case | sender | Mbit/s | streams | received/in files | lost | dropped | max dev | p99 dev | mean dev | mean jitter | PLAY → first packet |", "|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for (const r of t.rows) out.push(`| ${r.case} | ${r.sender} | ${r.mbps.toFixed(2)} | ${r.streams} | ${r.packets}/${r.expected} | ${r.lost} | ${r.dropped} | ${fmt(r.maxDevUs)} | ${fmt(r.p99DevUs)} | ${fmt(r.meanDevUs)} | ${fmt(r.jitterMeanUs)} | ${Number.isFinite(r.firstPacketMs) ? `${r.firstPacketMs.toFixed(2)} ms` : "–"} |`);
+    const out = ["", "## Host board real-time targets", "", `Timed by ${t.witness}; senders under ${t.policy}; ${t.seconds} s of media per run, one run each, ringcast and the peers one after another in the same bench run. Deviation: arrival minus media time, against the earliest packet. Steal time: CPU time the hypervisor gave to other guests during the case, in 10 ms ticks summed over CPUs (a sender cannot be on time while its CPU is away).`, ""];
+    out.push("| case | sender | Mbit/s | streams | received/in files | lost | dropped | max dev | p99 dev | mean dev | mean jitter | PLAY → first packet | steal time |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (const r of t.rows) out.push(`| ${r.case} | ${r.sender} | ${r.mbps.toFixed(2)} | ${r.streams} | ${r.packets}/${r.expected} | ${r.lost} | ${r.dropped} | ${fmt(r.maxDevUs)} | ${fmt(r.p99DevUs)} | ${fmt(r.meanDevUs)} | ${fmt(r.jitterMeanUs)} | ${Number.isFinite(r.firstPacketMs) ? `${r.firstPacketMs.toFixed(2)} ms` : "–"} | ${Number.isFinite(r.stealMs) ? `${r.stealMs} ms` : "–"} |`);
     out.push("", "| target | measured | met |", "|---|---|---|");
     for (const c of t.checks) out.push(`| ${c.target} | ${c.figure} | ${c.met ? "yes" : "no"} |`);
     return out;
