@@ -23,17 +23,21 @@ export class DepartureThread {
     private closed = false;
     /** The worker's thread id (for its scheduling policy), once it runs. */
     tid = 0;
-    /** Datagrams sent at once because their socket had no twin yet or every slot was taken. */
-    passedThrough = 0;
     /** Settles when the worker runs (it takes a few hundred ms to start): a datagram held before waits for it. */
     readonly started: Promise<void>;
 
     constructor(private readonly onReceive: Received) {
-        const worker = path.join(__dirname, "departure-worker.ts");
-        this.worker = new Worker(`require("tsx/cjs"); require(${JSON.stringify(worker)});`, { eval: true, workerData: this.shared.buffer });
+        // The worker is TypeScript like the rest of the tools: it loads tsx first, found from here (not from the cwd).
+        const body = `require(${JSON.stringify(require.resolve("tsx/cjs"))}); require(${JSON.stringify(path.join(__dirname, "departure-worker.ts"))});`;
+        this.worker = new Worker(body, { eval: true, workerData: this.shared.buffer });
         let started = (): void => undefined;
         this.started = new Promise<void>(resolve => (started = resolve));
-        this.worker.once("exit", () => started());
+        // A worker that ended (or failed to start) holds nothing more: the board's datagrams go at once again.
+        this.worker.once("exit", () => {
+            this.closed = true;
+            if (this.tid) unregisterPacingThread(this.tid);
+            started();
+        });
         this.worker.on("message", (m: { tid?: number; received?: [number, Uint8Array, number, string] }) => {
             if (m.tid !== undefined) started();
             if (m.tid) {
@@ -47,16 +51,13 @@ export class DepartureThread {
     }
 
     /**
-     * Queues a datagram to leave at `atMs` (performance.now() of this thread). False when it cannot be held (the twin of
-     * `socket` is still binding, or the ring is full): the caller sends it at once.
+     * Queues a datagram to leave at `atMs` (performance.now() of this thread). False when it cannot be held (its socket
+     * has no twin yet, every slot is taken, or the thread has ended): the caller sends it at once.
      */
     hold(socketId: number, atMs: number, data: Uint8Array, port: number, address: string): boolean {
         if (this.closed || !this.twins.has(socketId)) return false;
         const slot = this.written % SLOTS;
-        if (!this.shared.put(slot, atMs + this.offsetMs, socketId, port, address, data)) {
-            this.passedThrough++;
-            return false;
-        }
+        if (!this.shared.put(slot, atMs + this.offsetMs, socketId, port, address, data)) return false;
         this.written++;
         this.shared.publish(this.written);
         return true;

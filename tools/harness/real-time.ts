@@ -1,6 +1,8 @@
 // Real-time helpers for the host board's loop: sub-millisecond waits, a cheap spin, and the sender thread's scheduling policy.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as v8 from "v8";
+import * as vm from "vm";
 
 const blocker = new Int32Array(new SharedArrayBuffer(4));
 
@@ -135,4 +137,18 @@ export function releaseLowWakeLatency(): void {
 /** The command line that runs `program` under the same policy, for peers measured side by side; as is otherwise. */
 export function underSamePolicy(realTime: boolean, program: string, args: string[]): [string, string[]] {
     return realTime ? ["chrt", ["-f", String(RT_PRIORITY), program, ...args]] : [program, args];
+}
+
+let fullCollection: (() => void) | undefined;
+
+/**
+ * A full collection now, before a stretch that must not be interrupted (after a build, before a measured run): what
+ * the old generation holds then is not collected later, in the middle of it, for many ms.
+ */
+export function collectGarbageNow(): void {
+    if (!fullCollection) {
+        v8.setFlagsFromString("--expose-gc");
+        fullCollection = vm.runInNewContext("gc") as () => void;
+    }
+    fullCollection();
 }

@@ -7,6 +7,7 @@ import { buildFirmware, ROOT, toLuaLiteral } from "../build";
 import { loadBoard } from "../boards";
 import { HostBoard } from "../harness/host-board";
 import { RealNetwork } from "../harness/network";
+import { collectGarbageNow } from "../harness/real-time";
 import { CardFiles, StorageModel } from "../harness/storage";
 import { readConfig, RunConfig } from "./config";
 import { playableFiles, writeSample } from "./media";
@@ -142,6 +143,8 @@ export async function startHostRun(options: HostRunOptions = {}): Promise<HostRu
         await waitListening(rtspPort, bind, 5000);
         // Packets sent ahead wait in the departure thread: ready before the URLs are handed out.
         await network.ready();
+        // The build's garbage goes now rather than in a full collection while streams play.
+        collectGarbageNow();
     } catch (e) {
         board.close();
         await running;
