@@ -18,7 +18,7 @@ export interface Firmware {
 export function boot(hal: Hal, board: Board): Firmware {
     const scheduler = new Scheduler(hal);
     const streams = new StreamManager(hal, board, scheduler);
-    hal.log(`ringcast on ${board.id}: Lua ${_VERSION}, pool of ${streams.pool.total} buffers, one read of ${streams.readBytes} bytes each`);
+    hal.log(`ringcast on ${board.id}: ${_VERSION}, pool of ${streams.pool.total} buffers, one read of ${streams.readBytes} bytes each`);
     const rtsp = startControlPlane(hal, board, streams);
     return {
         hal,
