@@ -20,6 +20,8 @@ const closing = new Set<number>();
 const pending = new Int32Array(SLOTS);
 let count = 0;
 let taken = 0;
+/** Whether the loop has turned Node's event loop since the last departure (or long wait). */
+let turned = false;
 let lastTurnUs = 0;
 let sentSinceCollection = 0;
 
@@ -28,7 +30,6 @@ const SPIN_US = 200;
 /** No event-loop turn this close to a departure. */
 const TURN_GUARD_US = 300;
 const MAX_BLOCK_US = 2000;
-/** A turn at least this often while departures are dense (messages, send callbacks, forwarded datagrams). */
 const TURN_EVERY_US = 10_000;
 /**
  * Each send leaves a little garbage, and V8 collects it when it likes, for 250-900 µs, in the middle of a departure if
@@ -71,6 +72,7 @@ function departDue(now: number): boolean {
             break;
         }
         n++;
+        turned = false;
         const socket = twins.get(id);
         // No callback: a refused datagram is an 'error' event, and nothing per packet waits for completion.
         if (socket) socket.send(shared.bytes, shared.dataOffset(slot), shared.lengthOf(slot), shared.portOf(slot), shared.addressOf(slot));
@@ -104,15 +106,24 @@ function loop(): void {
             sentSinceCollection = 0;
             continue;
         }
-        if (waitUs > SPIN_US + TURN_GUARD_US || (now - lastTurnUs > TURN_EVERY_US && waitUs > SPIN_US + 50)) {
-            // Nothing due soon: block until near the next departure or a new datagram, then one turn of the event loop.
-            const blockUs = Math.min(waitUs - SPIN_US - TURN_GUARD_US, MAX_BLOCK_US);
-            if (blockUs > 0) Atomics.wait(shared.ctrl, 0, written, blockUs / 1000);
+        if (count === 0) {
+            // Nothing held: block until a datagram comes (or a while), then one turn of the event loop.
+            Atomics.wait(shared.ctrl, 0, written, MAX_BLOCK_US / 1000);
+            setImmediate(loop);
+            return;
+        }
+        if ((!turned && waitUs > SPIN_US + TURN_GUARD_US) || (now - lastTurnUs > TURN_EVERY_US && waitUs > SPIN_US + 50)) {
+            // One turn of the event loop right after a departure, where the gap is (messages, arrivals to pass on);
+            // at least every 10 ms when departures are too dense for that.
+            turned = true;
             setImmediate(loop);
             return;
         }
         if (waitUs > SPIN_US) {
-            Atomics.wait(shared.ctrl, 0, written, (waitUs - SPIN_US) / 1000);
+            // One futex wait per gap, up to the spin: every wait is a chance for the machine to wake us late.
+            const blockUs = Math.min(waitUs - SPIN_US, MAX_BLOCK_US);
+            Atomics.wait(shared.ctrl, 0, written, blockUs / 1000);
+            if (blockUs === MAX_BLOCK_US) turned = false;
             continue;
         }
         // The last stretch: spin to the departure, unless an earlier datagram arrives meanwhile.
