@@ -106,10 +106,10 @@ let latencyFd: number | undefined;
 
 /**
  * Asks the kernel (PM QoS, /dev/cpu_dma_latency) to keep idle CPUs in states they leave at once, as cyclictest and
- * real-time audio servers do, for as long as this process holds the request. A halted CPU (a virtual one above all) can
- * take milliseconds to wake for a timer: measured here, a 50-450 µs futex wait under SCHED_FIFO overslept by
- * p99 558 µs, max 11 ms when CPUs may halt, and p99 39 µs, max 272 µs with the request held. Idle CPUs poll meanwhile
- * (they draw power); restoreSchedulingPriority or the process's exit ends it. Returns what was done, for reports.
+ * real-time audio servers do, for as long as this process holds the request. A halted CPU (a virtual one above all) is
+ * slow to wake for a timer: on a 2-vCPU VM (measure-wake-latency.ts) 50-450 µs futex waits under SCHED_FIFO overslept
+ * by p99 125-558 µs when CPUs may halt, by p99 39-48 µs with the request held. Idle CPUs poll meanwhile (they draw
+ * power); restoreSchedulingPriority or the process's exit ends it. Returns what was done, for reports.
  */
 export function holdLowWakeLatency(): string {
     if (latencyFd !== undefined) return "CPU wake latency held at 0 µs (PM QoS)";
