@@ -85,6 +85,8 @@ describe("bad board file is reported", () => {
             [b => (b.budget.poolBytes = 2048), /budget\.poolBytes must be >= budget\.bufferBytes \(4096\) \(got 2048\)/],
             [b => (b.timing.sendPeriodUs = 500), /timing\.sendPeriodUs must be >= timing\.timerTickUs \(1000\) \(got 500\)/],
             [b => (b.timing.readPeriodUs = 2000), /timing\.readPeriodUs must be >= timing\.sendPeriodUs \(5000\) \(got 2000\)/],
+            [b => (b.timing.sendLeadUs = 5000), /timing\.sendLeadUs must be 0 or absent on a NodeMCU board, whose sockets send at once \(got 5000\)/],
+            [b => (b.timing.sendLeadUs = 20000), /timing\.sendLeadUs must be < 20000: an RTCP BYE waits 20 ms behind the last RTP packets \(got 20000\)/],
             [b => delete b.sd, /sd is required on a nodemcu board/],
             [b => (b.platform = "host"), /ethernet must be absent on the host board/],
             [b => (b.nodemcuBuild.freertosHz = 100), /timing\.timerTickUs must be one FreeRTOS tick.*= 10000 \(got 1000\)/],

@@ -45,6 +45,11 @@ function checkTiming({ timing: t, nodemcuBuild }: Board, p: Problems): void {
     if (t.sendPeriodUs < t.timerTickUs) p.push(`timing.sendPeriodUs must be >= timing.timerTickUs (${t.timerTickUs}) (got ${t.sendPeriodUs})`);
     if (t.readPeriodUs < t.sendPeriodUs) p.push(`timing.readPeriodUs must be >= timing.sendPeriodUs (${t.sendPeriodUs}) (got ${t.readPeriodUs})`);
     if (t.lateToleranceUs < t.sendPeriodUs) p.push(`timing.lateToleranceUs must be >= timing.sendPeriodUs (${t.sendPeriodUs}), or packets are dropped for the send period alone (got ${t.lateToleranceUs})`);
+    const lead = t.sendLeadUs ?? 0;
+    // NodeMCU's UDP sockets send at once: a packet handed over ahead would leave early.
+    if (nodemcuBuild && lead > 0) p.push(`timing.sendLeadUs must be 0 or absent on a NodeMCU board, whose sockets send at once (got ${lead})`);
+    // An RTCP BYE waits 20 ms on UDP behind the stream's last RTP packets; those must have left by then.
+    if (lead >= 20000) p.push(`timing.sendLeadUs must be < 20000: an RTCP BYE waits 20 ms behind the last RTP packets (got ${lead})`);
     if (nodemcuBuild && t.timerTickUs * nodemcuBuild.freertosHz !== 1e6) {
         p.push(`timing.timerTickUs must be one FreeRTOS tick, 1000000 / nodemcuBuild.freertosHz = ${1e6 / nodemcuBuild.freertosHz} (got ${t.timerTickUs})`);
     }
