@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { captureProgram, startCapture } from "../tools/bench/capture";
 import { level } from "../tools/bench/media";
 import { figures } from "../tools/bench/metrics";
+import { syncLookup } from "../tools/harness/network";
 import { freeEvenPortPair, rtpPacket } from "./probe-support";
 
 const RATE = 8000;
@@ -29,7 +30,7 @@ describe("packet capture for the bench", function () {
         await new Promise<void>(r => sink.bind(port, "127.0.0.1", r));
         const cap = await startCapture({ program, dir }, port, port + 1);
         // dgram looks an IP literal up on the next tick; answering at once sends inside send(), right after the stamp.
-        const tx = dgram.createSocket({ type: "udp4", lookup: ((a: string, _o: unknown, cb: (e: null, a: string, f: number) => void) => cb(null, a, 4)) as never });
+        const tx = dgram.createSocket({ type: "udp4", lookup: syncLookup as never });
         const sentNs: number[] = [];
         try {
             const t0 = process.hrtime.bigint();

@@ -30,9 +30,14 @@ function ports(n: number): number {
     return p;
 }
 
+/** Sample frames in one packet of a stream: 20 ms, or fewer to stay within 1400 bytes (16-bit samples). */
+function framesPerPacket(s: { rate: number; channels: number }): number {
+    return Math.min(Math.floor(s.rate / 50), Math.floor(1400 / (2 * s.channels)));
+}
+
 /** Packets the level's files hold (each stream: whole 1400-byte-or-20-ms packets, as ringcast and the peers cut them roughly alike). */
 export function packetsIn(level: Level, seconds: number): number {
-    return level.streams.reduce((a, s) => a + Math.ceil((s.rate * seconds) / Math.min(Math.floor(s.rate / 50), Math.floor(1400 / (2 * s.channels)))), 0);
+    return level.streams.reduce((a, s) => a + Math.ceil((s.rate * seconds) / framesPerPacket(s)), 0);
 }
 
 /**
@@ -75,7 +80,7 @@ export async function runRingcastReal(board: Board, mode: "two-task" | "sequenti
         // Receivers press PLAY independently: the other streams start at random points of one packet time, not on the
         // same µs (streams started together would send every packet in lockstep bursts, a case no client makes).
         level.streams.slice(1).forEach((s, k) => {
-            const packetUs = (1e6 * Math.min(Math.floor(s.rate / 50), Math.floor(1400 / (2 * s.channels)))) / s.rate;
+            const packetUs = (1e6 * framesPerPacket(s)) / s.rate;
             host.world.at(playUs + Math.random() * packetUs, () => host.world.outsideEvent("bench", () => host.exec(`F.playOne(R, ${k + 2})`)));
         });
         if (realTime) raiseSchedulingPriority();

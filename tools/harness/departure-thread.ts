@@ -22,7 +22,7 @@ export class DepartureThread {
     private readonly offsetMs = monotonicOffsetMs();
     private closed = false;
     /** The worker's thread id (for its scheduling policy), once it runs. */
-    tid = 0;
+    private tid = 0;
     /** Settles when the worker runs (it takes a few hundred ms to start): a datagram held before waits for it. */
     readonly started: Promise<void>;
 

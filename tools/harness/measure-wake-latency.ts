@@ -26,7 +26,7 @@ function line(name: string, d: Float64Array): string {
 if (require.main === module) {
     const seconds = Number(process.argv[2] ?? 5);
     console.log(line("CPU idle states as configured", oversleeps(seconds)));
-    const held = holdLowWakeLatency();
-    console.log(line(held.startsWith("CPU wake latency held") ? "wake latency held at 0 µs" : held, oversleeps(seconds)));
+    const wake = holdLowWakeLatency();
+    console.log(line(wake.held ? "wake latency held at 0 µs" : wake.note, oversleeps(seconds)));
     releaseLowWakeLatency();
 }

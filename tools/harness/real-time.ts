@@ -78,7 +78,7 @@ export function raiseSchedulingPriority(pid: number = process.pid): { realTime: 
         for (const tid of pacingThreads) raiseThread(tid);
     }
     const wake = holdLowWakeLatency();
-    return { realTime: true, policy: `SCHED_FIFO ${RT_PRIORITY} (departure thread ${PACING_PRIORITY}), ${wake}` };
+    return { realTime: true, policy: `SCHED_FIFO ${RT_PRIORITY} (departure thread ${PACING_PRIORITY}), ${wake.note}` };
 }
 
 function raiseThread(tid: number): void {
@@ -109,19 +109,19 @@ let latencyFd: number | undefined;
  * real-time audio servers do, for as long as this process holds the request. A halted CPU (a virtual one above all) is
  * slow to wake for a timer: on a 2-vCPU VM (measure-wake-latency.ts) 50-450 µs futex waits under SCHED_FIFO overslept
  * by p99 125-558 µs when CPUs may halt, by p99 39-48 µs with the request held. Idle CPUs poll meanwhile (they draw
- * power); restoreSchedulingPriority or the process's exit ends it. Returns what was done, for reports.
+ * power); restoreSchedulingPriority or the process's exit ends it. Returns whether it holds, and a note for reports.
  */
-export function holdLowWakeLatency(): string {
-    if (latencyFd !== undefined) return "CPU wake latency held at 0 µs (PM QoS)";
-    try {
-        const fd = fs.openSync("/dev/cpu_dma_latency", "r+");
-        const zero = Buffer.alloc(4);
-        fs.writeSync(fd, zero);
-        latencyFd = fd;
-        return "CPU wake latency held at 0 µs (PM QoS)";
-    } catch (e) {
-        return `CPU wake latency as configured (/dev/cpu_dma_latency: ${(e as NodeJS.ErrnoException).code ?? String(e)})`;
+export function holdLowWakeLatency(): { held: boolean; note: string } {
+    if (latencyFd === undefined) {
+        try {
+            const fd = fs.openSync("/dev/cpu_dma_latency", "r+");
+            fs.writeSync(fd, Buffer.alloc(4)); // 0 µs, as a 32-bit integer
+            latencyFd = fd;
+        } catch (e) {
+            return { held: false, note: `CPU wake latency as configured (/dev/cpu_dma_latency: ${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+        }
     }
+    return { held: true, note: "CPU wake latency held at 0 µs (PM QoS)" };
 }
 
 /** Gives up the wake-latency request (idempotent). */
